@@ -1,0 +1,41 @@
+"""detector: find copies, syndicated edits, machine-spun and rewritten news articles.
+
+>>> from detector import compare
+>>> compare("The council voted 6-3 on Monday.", "The council voted 6-3 on Monday.").verdict
+'duplicate'
+"""
+
+from __future__ import annotations
+
+import logging
+
+from .compare import compare
+from .errors import ConfigError, DetectorError, InputError, ModelError
+from .models import (
+    DERIVED_VERDICTS,
+    VERDICTS,
+    Comparison,
+    Edit,
+    Passage,
+    SentencePair,
+    Substitution,
+)
+
+__all__ = [
+    "DERIVED_VERDICTS",
+    "VERDICTS",
+    "Comparison",
+    "ConfigError",
+    "DetectorError",
+    "Edit",
+    "InputError",
+    "ModelError",
+    "Passage",
+    "SentencePair",
+    "Substitution",
+    "compare",
+]
+
+__version__ = "0.1.0"
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
