@@ -109,8 +109,8 @@ def stopword_containment(
 
     Examples
     --------
-    >>> a = "It was said that the minister of the party was in the city for the talks"
-    >>> b = "It was mentioned that the expert of the group was in the town for the meeting"
+    >>> a = "It was clear that the minister of the party was in the city for the talks"
+    >>> b = "It was plain that the expert of the group was in the town for the meeting"
     >>> stopword_containment(a, b, n=4)
     1.0
     """

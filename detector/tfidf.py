@@ -64,7 +64,7 @@ class DenseTfidf:
     >>> tf = DenseTfidf(analyzer=str.split).fit(["a b", "a c"])
     >>> m = tf.transform(["a b", "a c"])
     >>> round(float(m[0] @ m[1]), 4)
-    0.2024
+    0.3361
     """
 
     def __init__(
