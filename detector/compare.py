@@ -72,6 +72,8 @@ def measure(
         "entity_jaccard": jaccard(en_a, en_b),
         "coverage_a": alignment.coverage_a,
         "coverage_b": alignment.coverage_b,
+        "coverage_min": min(alignment.coverage_a, alignment.coverage_b),
+        "coverage_max": max(alignment.coverage_a, alignment.coverage_b),
         "order": alignment.order,
         "mean_similarity": alignment.mean_similarity,
         "token_identity": alignment.token_identity,

@@ -240,7 +240,7 @@ _META_LINE_RE = re.compile(
 _DATELINE_RE = re.compile(
     r"""^[ \t]*
     [A-Z][A-Z.'\-]*(?:[ \t]+[A-Z][A-Z.'\-]*){0,3}          # CITY, all capitals
-    (?:,[ \t]*[A-Z][\w.]*(?:[ \t]+[\w.]+){0,2})?            # , Country or , March 4
+    (?:,[ \t]*[A-Z][\w.]*(?:[ \t]+[\w.]+){0,2}){0,2}        # , Country and/or , March 4
     [ \t]*(?:\([A-Za-z][^()\n]{0,40}\))?                    # (Agency)
     [ \t]*[\-\u2013\u2014:]{1,2}[ \t]+                      # dash
     """,
@@ -520,7 +520,7 @@ def _strip_boilerplate(raw: str) -> tuple[list[tuple[int, int]], dict[str, str |
     lines = [(s, e) for s, e in lines if e > s or (s == 0 or raw[s - 1] == "\n")]
     keep: list[tuple[int, int]] = []
     in_header = True
-    body_started = False
+    content_lines = 0
     for s, e in lines:
         line = raw[s:e]
         stripped = line.strip()
@@ -533,7 +533,9 @@ def _strip_boilerplate(raw: str) -> tuple[list[tuple[int, int]], dict[str, str |
                 meta["date"] = value.strip(" :=")
             continue
         in_header = False
-        if _FURNITURE_RE.match(line) and len(stripped.split()) <= 20:
+        is_navigation = stripped.count(" | ") >= 2 and len(stripped.split()) <= 16
+        is_url = bool(re.fullmatch(r"(?:https?://|www\.)\S+", stripped))
+        if (_FURNITURE_RE.match(line) and len(stripped.split()) <= 20) or is_navigation or is_url:
             removed.append(("furniture", s, e))
             continue
         if _BYLINE_RE.match(line):
@@ -543,7 +545,8 @@ def _strip_boilerplate(raw: str) -> tuple[list[tuple[int, int]], dict[str, str |
             removed.append(("caption", s, e))
             continue
         start = s
-        if not body_started:
+        # The dateline opens the wire body, which may follow a headline and a local intro.
+        if meta["dateline"] is None and content_lines < 3:
             m = _DATELINE_RE.match(line)
             if m and m.end() < len(line) and len(m.group().split()) >= 2:
                 head = m.group()
@@ -552,7 +555,7 @@ def _strip_boilerplate(raw: str) -> tuple[list[tuple[int, int]], dict[str, str |
                 meta["agency"] = agency.group(1).strip() if agency else None
                 removed.append(("dateline", s, s + m.end()))
                 start = s + m.end()
-        body_started = True
+        content_lines += 1
         end = e
         credit = _CREDIT_RE.search(line, start - s)
         if credit:

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from .normalize import Document, normalize
-from .shingle import entity_set, stopword_ngrams, word_shingles
+from .shingle import FUNCTION_WORDS, entity_set, stopword_ngrams, word_shingles
 from .tfidf import DenseTfidf, char_wb_ngrams
 
 __all__ = [
@@ -154,7 +154,10 @@ def tfidf_cosine_matrix(
 
 
 def word_tfidf_cosine(a: TextLike, b: TextLike, *, score_cutoff: float | None = None) -> float:
-    """Cosine of word (stem) TF-IDF vectors; IDF is fitted on the sentences of both texts.
+    """Cosine of content-word (stem) TF-IDF vectors; IDF is fitted on the sentences of both texts.
+
+    Function words are left out: with only two texts to fit the IDF on they keep a
+    weight of at least 1 and make any two articles look alike.
 
     Examples
     --------
@@ -162,9 +165,14 @@ def word_tfidf_cosine(a: TextLike, b: TextLike, *, score_cutoff: float | None = 
     1.0
     """
     da, db = _doc(a), _doc(b)
-    sentences = [[t.stem for t in s] for s in (*da.sentence_tokens(), *db.sentence_tokens())]
+    sentences = [
+        [t.stem for t in s if t.lower not in FUNCTION_WORDS]
+        for s in (*da.sentence_tokens(), *db.sentence_tokens())
+    ]
     m = tfidf_cosine_matrix(
-        [[t.stem for t in da.tokens]], [[t.stem for t in db.tokens]], fit_on=sentences
+        [[t.stem for t in da.tokens if t.lower not in FUNCTION_WORDS]],
+        [[t.stem for t in db.tokens if t.lower not in FUNCTION_WORDS]],
+        fit_on=sentences,
     )
     return _cut(m[0, 0], score_cutoff)
 

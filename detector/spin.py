@@ -19,6 +19,9 @@ from .shingle import FUNCTION_WORDS, is_entity
 
 __all__ = ["SpinEvidence", "spin_evidence"]
 
+#: Changes assumed not in frame before any are seen (additive smoothing of in_frame_share).
+IN_FRAME_PRIOR = 10
+
 
 @dataclass(frozen=True)
 class SpinEvidence:
@@ -149,7 +152,8 @@ def spin_evidence(
     repeated.sort(key=lambda r: (-r[2], r[0]))
     return SpinEvidence(
         substitution_rate=swapped_a / aligned_a if aligned_a else 0.0,
-        in_frame_share=in_frame_a / changed_a if changed_a else 0.0,
+        # Smoothed: a handful of changes is too little to call a pattern.
+        in_frame_share=in_frame_a / (changed_a + IN_FRAME_PRIOR),
         consistency=consistent / total if total else 0.5,
         synonym_share=(synonym_hits / synonym_checked if synonym_checked else 0.0) if lex else None,
         entities_kept=entities_kept / entities_total if entities_total else 0.0,

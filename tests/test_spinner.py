@@ -5,8 +5,8 @@ from __future__ import annotations
 import gzip
 import importlib.util
 import math
+import os
 import re
-import struct
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -29,7 +29,6 @@ from detector.spinner import (
 
 REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "scripts" / "build_moby_thesaurus.py"
-AIKSAURUS_DIR = Path("/usr/share/aiksaurus")
 SEED = Path("/work/shared/seeds/000_6938627cd5ef1f07.txt")
 if not SEED.is_file():
     SEED = REPO.parent / "shared" / "seeds" / "000_6938627cd5ef1f07.txt"
@@ -465,69 +464,71 @@ def builder() -> ModuleType:
     return module
 
 
-def _write_aiksaurus(
-    directory: Path, words: list[tuple[str, list[int]]], meanings: list[list[int]]
-) -> None:
-    end = struct.pack(">H", 0xFFFF)
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / "words.dat").write_bytes(
-        b"".join(
-            w.encode() + b"\0" + b"".join(struct.pack(">H", i) for i in ids) + end
-            for w, ids in words
-        )
-    )
-    (directory / "meanings.dat").write_bytes(
-        b"".join(b"".join(struct.pack(">H", i) for i in ids) + end for ids in meanings)
-    )
+MOBY_SAMPLE = [
+    "giant,big,huge,Titan,x-ray,very big huge thing,colossus,mammoth,giant",
+    "big,giant,large",
+    "huge,giant,big",
+    "mammoth,huge,big",
+    "colossus,titan",
+    "Titan,giant,colossus",
+    "x ray 3,giant",
+    "ill-advised,unwise",
+    "lonely,Solitude,lone wolf pack leader",
+    "big,huge",  # a root listed twice: the lists are joined
+]
 
 
-def test_build_decodes_synthetic_aiksaurus(builder: ModuleType, tmp_path: Path) -> None:
-    words = [
-        ("Advent", [0]),
-        ("big", [0]),
-        ("giant", [0, 1]),
-        ("huge", [0]),
-        ("large", [0]),
-        ("titan", [1]),
-        ("x-ray", [1]),
-        ("ill-advised", [1]),
-        ("very:big:huge:thing", [1]),
+def _table(data: bytes) -> list[tuple[str, str]]:
+    return [
+        (head, syns)
+        for head, syns in (line.split("\t") for line in gzip.decompress(data).decode().splitlines())
     ]
-    meanings = [[1, 2, 1, 2, 3, 4, 0], [5, 2, 2, 5, 6, 7, 8], [2, 3, 2, 3]]
-    _write_aiksaurus(tmp_path / "aik", words, meanings)
+
+
+def test_build_moby_txt_synthetic(builder: ModuleType, tmp_path: Path) -> None:
+    src = tmp_path / "words.txt"
+    src.write_bytes("\r\n".join(MOBY_SAMPLE).encode("ascii") + b"\r\n")  # CRLF like the real file
+    out = tmp_path / "out" / "t.tsv.gz"
+    assert builder.main(["--moby-txt", str(src), "--out", str(out)]) == 0
+    data = out.read_bytes()
+    rows = _table(data)
+    assert [head for head, _ in rows] == ["big", "colossus", "giant", "huge", "mammoth"]
+    table = dict(rows)
+    # mutual entries first (big, huge: tie, alphabetical), then by shared synonyms
+    # (mammoth shares big and huge), then alphabetically (colossus, x-ray share none);
+    # Titan (capital), the 4-word phrase and the self-reference are dropped
+    assert table["giant"] == "big|huge|mammoth|colossus|x-ray"
+    assert table["big"] == "giant|huge|large"  # both lines of the repeated root
+    assert table["colossus"] == "titan"  # lowercase synonyms stay even if a headword is capital
+    # headwords: proper nouns, digits, hyphens and no surviving synonym are all dropped
+    for gone in ("titan", "Titan", "x ray 3", "ill-advised", "lonely"):
+        assert gone not in table
+    # deterministic: same bytes again, whatever the line order; gzip mtime 0, no name
+    assert builder.build(src) == data
+    shuffled = tmp_path / "shuffled.txt"
+    shuffled.write_text("\n".join(reversed(MOBY_SAMPLE)) + "\n", encoding="ascii")
+    assert builder.build(shuffled) == data
+    assert data[4:8] == b"\0\0\0\0" and data[3] & 0x08 == 0
+    capped = dict(_table(builder.build(src, max_synonyms=2)))
+    assert capped["giant"] == "big|huge"
+
+
+def test_build_moby_txt_missing_input(builder: ModuleType, tmp_path: Path) -> None:
     out = tmp_path / "t.tsv.gz"
-    assert builder.main(["--data-dir", str(tmp_path / "aik"), "--out", str(out)]) == 0
-    rows = dict(
-        line.split("\t") for line in gzip.decompress(out.read_bytes()).decode().splitlines()
-    )
-    assert "advent" not in rows and "x-ray" not in rows  # proper nouns, non-letters
-    assert rows["titan"] == "giant|ill-advised|x-ray"
-    # ranked by the sum of 1/len(meaning) over shared meanings, then alphabetically
-    assert rows["giant"] == "huge|big|ill-advised|large|titan|x-ray"
-    assert "very big huge thing" not in rows
-    assert out.read_bytes()[4:8] == b"\0\0\0\0"  # gzip mtime 0
+    assert builder.main(["--moby-txt", str(tmp_path / "absent.txt"), "--out", str(out)]) == 2
+    assert not out.exists()
 
 
-def test_build_moby_txt_format(builder: ModuleType, tmp_path: Path) -> None:
-    src = tmp_path / "mthesaur.txt"
-    src.write_text("giant,big,huge,Titan\nbig,giant,large\nhuge,giant,big\n", encoding="latin-1")
-    data = builder.build(moby_txt=src)
-    rows = dict(line.split("\t") for line in gzip.decompress(data).decode().splitlines())
-    assert rows["giant"] == "huge|big"  # both mutual, huge shares "big"; Titan dropped
-    assert data == builder.build(moby_txt=src)
-    with pytest.raises(ValueError):
-        builder.build()
-
-
-def test_build_reproduces_from_debian_data(builder: ModuleType, tmp_path: Path) -> None:
-    if (
-        not (AIKSAURUS_DIR / "words.dat").is_file()
-        or not (AIKSAURUS_DIR / "meanings.dat").is_file()
-    ):
-        pytest.skip(f"{AIKSAURUS_DIR} absent: apt-get install libaiksaurus-1.2-data")
+def test_build_reproduces_the_shipped_table(builder: ModuleType, tmp_path: Path) -> None:
+    src = Path(os.environ.get("MOBY_TXT") or REPO / "build" / "moby" / "words.txt")
+    if not src.is_file():
+        pytest.skip(
+            f"Moby Thesaurus II source {src} is absent: run `bash scripts/fetch_moby.sh` "
+            "(or set MOBY_TXT) to check that the shipped table is reproducible"
+        )
     out = tmp_path / "moby.tsv.gz"
-    assert builder.main(["--data-dir", str(AIKSAURUS_DIR), "--out", str(out)]) == 0
-    first = out.read_bytes()
-    assert builder.build(data_dir=AIKSAURUS_DIR) == first
-    if DEFAULT_MOBY_PATH.is_file():
-        assert DEFAULT_MOBY_PATH.read_bytes() == first, "committed table differs from a rebuild"
+    assert builder.main(["--moby-txt", str(src), "--out", str(out)]) == 0
+    assert DEFAULT_MOBY_PATH.is_file(), f"{DEFAULT_MOBY_PATH} is missing"
+    assert DEFAULT_MOBY_PATH.read_bytes() == out.read_bytes(), (
+        "corpus/thesaurus/moby.tsv.gz differs from a rebuild of the Moby source"
+    )
