@@ -59,6 +59,7 @@ _CHAR_MAP = {
     "\u2014": "-",
     "\u2015": "-",
     "\u2212": "-",
+    "\u2044": "/",  # fraction slash, from NFKC of vulgar fractions
     "\u00ad": "",  # soft hyphen
     "\u200b": "",  # zero-width space
     "\u200c": "",
@@ -298,8 +299,11 @@ class Document:
     text : str
         Clean body text.
     offsets : tuple of int
-        ``offsets[i]`` is the raw index of ``text[i]``; one extra entry holds
-        ``len(raw)`` so spans can be mapped with :meth:`raw_span`.
+        ``offsets[i]`` is the raw index where ``text[i]`` starts; one extra entry
+        holds ``len(raw)``.
+    ends : tuple of int
+        ``ends[i]`` is the raw index just past what ``text[i]`` came from (a
+        character composed from several raw characters spans all of them).
     sentences : tuple of (int, int)
         Sentence spans in ``text``.
     tokens : tuple of Token
@@ -317,6 +321,7 @@ class Document:
     raw: str
     text: str
     offsets: tuple[int, ...]
+    ends: tuple[int, ...]
     sentences: tuple[tuple[int, int], ...]
     tokens: tuple[Token, ...]
     dateline: str | None = None
@@ -339,7 +344,7 @@ class Document:
         if end <= start:
             pos = self.offsets[start]
             return pos, pos
-        return self.offsets[start], self.offsets[end - 1] + 1
+        return self.offsets[start], max(self.ends[end - 1], self.offsets[start])
 
     def sentence_tokens(self) -> list[list[Token]]:
         """Tokens grouped by sentence index."""
@@ -362,16 +367,19 @@ _PLAIN_RUN = re.compile(r"[!-_a-~]+")
 _ASCII_SPACE_RUN = re.compile(r"[ \t\r\n\f\v]+")
 
 
-def _clean_chars(raw: str, positions: list[int]) -> tuple[str, list[int]]:
-    """One pass of NFKC, character mapping and whitespace folding, keeping positions.
+def _clean_chars(raw: str) -> tuple[str, list[int], list[int]]:
+    """One pass of NFKC, character mapping and whitespace folding.
 
-    Runs of plain ASCII are copied in bulk; everything else goes cluster by cluster
-    (a base character with the marks that compose with it).
+    Returns the cleaned text and, for each of its characters, the start and the
+    (exclusive) end index in ``raw`` of what it came from: a character made from a
+    cluster (``e`` + combining acute) spans the whole cluster. Runs of plain ASCII
+    are copied in bulk; everything else goes cluster by cluster.
     """
     out: list[str] = []
-    pos_out: list[int] = []
+    starts: list[int] = []
+    ends: list[int] = []
     i, n = 0, len(raw)
-    pending_space = -1  # raw position of a pending whitespace run, -1 if none
+    pending_space = -1  # index of a pending whitespace run, -1 if none
     pending_newlines = 0
 
     def flush_space() -> None:
@@ -380,7 +388,8 @@ def _clean_chars(raw: str, positions: list[int]) -> tuple[str, list[int]]:
             if out:
                 sep = "\n\n" if pending_newlines >= 2 else ("\n" if pending_newlines else " ")
                 out.append(sep)
-                pos_out.extend([pending_space] * len(sep))
+                starts.extend([pending_space] * len(sep))
+                ends.extend([pending_space + 1] * len(sep))
             pending_space = -1
             pending_newlines = 0
 
@@ -393,13 +402,14 @@ def _clean_chars(raw: str, positions: list[int]) -> tuple[str, list[int]]:
             if j > i:
                 flush_space()
                 out.append(raw[i:j])
-                pos_out.extend(positions[i:j])
+                starts.extend(range(i, j))
+                ends.extend(range(i + 1, j + 1))
                 i = j
                 continue
         m = _ASCII_SPACE_RUN.match(raw, i)
         if m:
             if pending_space < 0:
-                pending_space = positions[i]
+                pending_space = i
             pending_newlines += m.group().count("\n")
             i = m.end()
             continue
@@ -407,7 +417,11 @@ def _clean_chars(raw: str, positions: list[int]) -> tuple[str, list[int]]:
         while j < n and _is_joiner(raw[j]):
             j += 1
         cluster = unicodedata.normalize("NFKC", raw[i:j])
-        pos = positions[i]
+        if "\u2044" in cluster and out and out[-1][-1:].isalnum() and pending_space < 0:
+            # 5½ -> "5 1/2", not "51/2"
+            out.append(" ")
+            starts.append(i)
+            ends.append(i)
         for ch in cluster:
             for c in _CHAR_MAP.get(ch, ch):
                 category = unicodedata.category(c)
@@ -415,13 +429,14 @@ def _clean_chars(raw: str, positions: list[int]) -> tuple[str, list[int]]:
                     if c == "\n" or category in ("Zl", "Zp"):
                         pending_newlines += 1
                     if pending_space < 0:
-                        pending_space = pos
+                        pending_space = i
                     continue
                 flush_space()
                 out.append(c)
-                pos_out.append(pos)
+                starts.append(i)
+                ends.append(j)
         i = j
-    return "".join(out), pos_out
+    return "".join(out), starts, ends
 
 
 _MAPPED_RE = re.compile("[" + re.escape("".join(_CHAR_MAP)) + "]")
@@ -440,23 +455,23 @@ def normalize_text(raw: str) -> str:
     >>> normalize_text(normalize_text("ﬁne\\u00a0print")) == normalize_text("ﬁne\\u00a0print")
     True
     """
-    text, _ = _clean_text_with_offsets(raw)
-    return text
+    return _clean_text_with_offsets(raw)[0]
 
 
-def _clean_text_with_offsets(raw: str) -> tuple[str, list[int]]:
-    positions = list(range(len(raw)))
-    text, positions = _clean_chars(raw, positions)
+def _clean_text_with_offsets(raw: str) -> tuple[str, list[int], list[int]]:
+    """Clean text with, per character, the start and exclusive end of its source in ``raw``."""
+    text, starts, ends = _clean_chars(raw)
     # NFKC of a cleaned cluster can expose new compositions; iterate to a fixed point.
     for _ in range(3):
         if unicodedata.is_normalized("NFKC", text) and not _MAPPED_RE.search(text):
             break
-        again, again_pos = _clean_chars(text, list(range(len(text))))
+        again, s2, e2 = _clean_chars(text)
         if again == text:
             break
-        positions = [positions[p] for p in again_pos]
+        starts = [starts[k] for k in s2]
+        ends = [ends[k - 1] if k > 0 else starts[0] for k in e2]
         text = again
-    return text, positions
+    return text, starts, ends
 
 
 def _import_punkt() -> ModuleType:
@@ -641,9 +656,10 @@ def normalize(raw: str) -> Document:
         piece_pos.extend(range(s, e))
         prev_end = e
     body = "".join(pieces)
-    text, pos = _clean_text_with_offsets(body)
-    offsets = [piece_pos[p] for p in pos]
+    text, starts, stops = _clean_text_with_offsets(body)
+    offsets = [piece_pos[p] for p in starts]
     offsets.append(len(raw))
+    ends = [piece_pos[p - 1] + 1 if p > 0 else 0 for p in stops]
     sentences = split_sentences(text)
     tokens: list[Token] = []
     for index, (s, e) in enumerate(sentences):
@@ -667,6 +683,7 @@ def normalize(raw: str) -> Document:
         raw=raw,
         text=text,
         offsets=tuple(offsets),
+        ends=tuple(ends),
         sentences=tuple(sentences),
         tokens=tuple(tokens),
         dateline=meta["dateline"],
