@@ -340,6 +340,143 @@ def train(
     )
 
 
+@app.command()
+def scan(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="INPUT...",
+            help="JSON Lines (.jsonl, .jsonl.gz), CSV, Parquet, WARC files, or folders of .txt/.html/.json.",
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=0, help="Worker processes; 0 = all cores.")
+    ] = 0,
+    engine: Annotated[str, typer.Option("--engine", help="'local' (default) or 'dask'.")] = "local",
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Dask scheduler address, with --engine dask.")
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Finish an interrupted scan in the same folder.")
+    ] = False,
+    output_format: Annotated[
+        list[str] | None,
+        typer.Option("--format", help="Also write pairs and clusters as parquet or csv."),
+    ] = None,
+    id_field: Annotated[
+        str, typer.Option("--id-field", help="Field holding the record id.")
+    ] = "id",
+    text_field: Annotated[
+        str, typer.Option("--text-field", help="Field holding the article text.")
+    ] = "text",
+    title_field: Annotated[
+        str, typer.Option("--title-field", help="Field holding the headline.")
+    ] = "title",
+    date_field: Annotated[
+        str, typer.Option("--date-field", help="Field holding the publication date.")
+    ] = "date",
+    source_field: Annotated[
+        str, typer.Option("--source-field", help="Field holding the source name.")
+    ] = "source",
+    copy_threshold: Annotated[
+        float, typer.Option("--copy-threshold", help="Word 5-gram Jaccard for copy candidates.")
+    ] = 0.5,
+    spin_threshold: Annotated[
+        float, typer.Option("--spin-threshold", help="Skeleton 6-gram Jaccard for spun candidates.")
+    ] = 0.2,
+    no_lexicon: NoLexicon = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+) -> None:
+    """Find copies, syndicated edits, spun and rewritten versions across a corpus.
+
+    Writes pairs.jsonl, clusters.jsonl, rejected.jsonl, summary.json and report.html to OUT.
+    """
+    from .engines import make_engine
+    from .scan import ScanOptions
+    from .scan import scan as run_scan
+    from .sources import FieldMap
+
+    with _errors_as_messages():
+        options = ScanOptions(
+            copy_threshold=copy_threshold,
+            spin_threshold=spin_threshold,
+            lexicon=not no_lexicon,
+            fields=FieldMap(
+                id=id_field,
+                text=text_field,
+                title=title_field,
+                date=date_field,
+                source=source_field,
+            ),
+        )
+        runner = make_engine(engine, jobs=jobs or None, scheduler=scheduler)
+        show = not quiet and sys.stderr.isatty()
+        try:
+            if show:
+                from rich.progress import (
+                    BarColumn,
+                    MofNCompleteColumn,
+                    Progress,
+                    TaskID,
+                    TextColumn,
+                    TimeElapsedColumn,
+                )
+
+                started = {}
+                import time
+
+                with Progress(
+                    TextColumn("{task.description}"),
+                    BarColumn(),
+                    MofNCompleteColumn(),
+                    TextColumn("{task.fields[rate]}"),
+                    TimeElapsedColumn(),
+                    transient=False,
+                ) as bar:
+                    tasks: dict[str, TaskID] = {}
+
+                    def progress(stage: str, done: int, total: int | None) -> None:
+                        if stage not in tasks:
+                            started[stage] = time.perf_counter()
+                            tasks[stage] = bar.add_task(stage, total=total, rate="")
+                        elapsed = max(time.perf_counter() - started[stage], 1e-9)
+                        unit = "records/s" if stage == "read" else "pairs/s"
+                        bar.update(
+                            tasks[stage],
+                            completed=done,
+                            total=total,
+                            rate=f"{done / elapsed:,.0f} {unit}",
+                        )
+
+                    result = run_scan(
+                        inputs,
+                        out,
+                        options=options,
+                        engine=runner,
+                        resume=resume,
+                        progress=progress,
+                        formats=output_format or (),
+                    )
+            else:
+                result = run_scan(
+                    inputs,
+                    out,
+                    options=options,
+                    engine=runner,
+                    resume=resume,
+                    formats=output_format or (),
+                )
+        finally:
+            runner.close()
+    s = result.summary
+    typer.echo(
+        f"{s['records_read']} records read: {s['records_scanned']} scanned, {s['records_rejected']} rejected; "
+        f"{s['pairs']} pairs in {s['clusters']} clusters -> {out}",
+        err=True,
+    )
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 

@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html import escape
+from itertools import pairwise
 
 from .errors import InputError
 from .models import Comparison
@@ -146,7 +147,7 @@ def _markup(text: str, marks: Iterable[_Mark]) -> str:
     stack: list[_Mark] = []
     active: list[_Mark] = []
     started: set[int] = set()
-    for lo, hi in zip(bounds, bounds[1:], strict=False):
+    for lo, hi in pairwise(bounds):
         active = [m for m in active if m.end > lo] + by_start.get(lo, [])
         want = sorted(active, key=lambda m: (m.level, m.start, -m.end, m.order))
         keep = 0
@@ -314,7 +315,7 @@ th { font-size: .8rem; color: var(--muted); font-weight: 600; }
 .subs tbody tr:hover td { background: #fff8c5; }
 .empty { color: var(--muted); font-style: italic; }
 footer { margin-top: 24px; color: var(--muted); font-size: .8rem; }
-@media (max-width: 900px) {
+@media screen and (max-width: 900px) {
   .summary, .cols { grid-template-columns: minmax(0, 1fr); }
 }
 @media print {

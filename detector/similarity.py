@@ -15,7 +15,7 @@ import numpy as np
 
 from .normalize import Document, normalize
 from .shingle import FUNCTION_WORDS, entity_set, stopword_ngrams, word_shingles
-from .tfidf import DenseTfidf, char_wb_ngrams
+from .tfidf import DenseTfidf, char_wb_counts, pair_cosine
 
 __all__ = [
     "cdist",
@@ -194,9 +194,10 @@ def char_tfidf_cosine(
     if not da.text.strip() or not db.text.strip():
         return 0.0
     lo, hi = ngram_range
-    vectorizer = DenseTfidf(analyzer=lambda t: char_wb_ngrams(str(t), lo, hi), sublinear_tf=True)
-    m = vectorizer.fit_transform([da.text, db.text])
-    return _cut(float(m[0] @ m[1]), score_cutoff)
+    # Two documents only: counting n-grams is all TF-IDF needs (see tfidf.pair_cosine).
+    return _cut(
+        pair_cosine(char_wb_counts(da.text, lo, hi), char_wb_counts(db.text, lo, hi)), score_cutoff
+    )
 
 
 Scorer = Callable[..., float]

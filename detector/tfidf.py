@@ -15,7 +15,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 
 import numpy as np
 
-__all__ = ["DenseTfidf", "char_wb_ngrams"]
+__all__ = ["DenseTfidf", "char_wb_counts", "char_wb_ngrams", "pair_cosine"]
 
 _WHITESPACE = re.compile(r"\s\s+")
 
@@ -40,6 +40,81 @@ def char_wb_ngrams(text: str, min_n: int = 3, max_n: int = 5) -> list[str]:
                 break
             grams.extend(padded[i : i + n] for i in range(length - n + 1))
     return grams
+
+
+def char_wb_counts(text: str, min_n: int = 3, max_n: int = 5) -> tuple[np.ndarray, np.ndarray]:
+    """The ``char_wb`` n-grams of a text as (sorted 64-bit hashes, counts), with NumPy.
+
+    The same multiset as :func:`char_wb_ngrams`, each n-gram replaced by a 64-bit
+    polynomial hash of its code points and its length (collisions are negligible
+    at the sizes compared here).
+
+    Examples
+    --------
+    >>> keys, counts = char_wb_counts("aa aa", 3, 3)
+    >>> len(keys), counts.tolist()
+    (2, [2, 2])
+    """
+    words = _WHITESPACE.sub(" ", text.lower()).split()
+    if not words:
+        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
+    padded = "".join(f" {w} " for w in words)
+    codes = np.frombuffer(padded.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(
+        np.uint64
+    )
+    lengths = np.array([len(w) + 2 for w in words])
+    ends = np.cumsum(lengths)
+    position = np.arange(len(codes))
+    keys: list[np.ndarray] = []
+    base = np.uint64(1_000_003)
+    with np.errstate(over="ignore"):
+        window = codes.copy()  # window[i] = hash of codes[i : i + n] for the current n
+        for n in range(1, max_n + 1):
+            if n > len(codes):
+                break
+            if n > 1:
+                shifted = np.zeros_like(codes)
+                shifted[: len(codes) - n + 1] = codes[n - 1 :]
+                window = window * base + shifted
+            if n < min_n:
+                continue
+            # A word counted whole at an earlier n (length <= that n) stops there.
+            live = lengths >= n
+            word_end = np.repeat(np.where(live, ends, -1), lengths)
+            valid = position + n <= word_end
+            keys.append(window[valid] ^ np.uint64(n << 56))
+        # A padded word shorter than min_n counts once, whole.
+        for m in np.flatnonzero(lengths < min_n):
+            h = np.uint64(0)
+            for c in codes[ends[m] - lengths[m] : ends[m]]:
+                h = h * base + c
+            keys.append(np.array([h ^ np.uint64(int(lengths[m]) << 56)], dtype=np.uint64))
+    unique, counts = np.unique(np.concatenate(keys), return_counts=True)
+    return unique, counts
+
+
+def pair_cosine(
+    a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray], *, sublinear_tf: bool = True
+) -> float:
+    """TF-IDF cosine of two documents given as (sorted term keys, counts).
+
+    IDF is fitted on the two documents, as scikit-learn does with ``smooth_idf``:
+    ``ln(3 / (1 + df)) + 1``, so a term in both gets 1 and a term in one gets
+    ``1 + ln 1.5``.
+    """
+    (ka, ca), (kb, cb) = a, b
+    if not len(ka) or not len(kb):
+        return 0.0
+    idf_one, idf_both = 1.0 + np.log(1.5), 1.0
+    wa = (1.0 + np.log(ca)) if sublinear_tf else ca.astype(float)
+    wb = (1.0 + np.log(cb)) if sublinear_tf else cb.astype(float)
+    in_b = np.isin(ka, kb, assume_unique=True)
+    in_a = np.isin(kb, ka, assume_unique=True)
+    wa = wa * np.where(in_b, idf_both, idf_one)
+    wb = wb * np.where(in_a, idf_both, idf_one)
+    dot = float(wa[in_b] @ wb[in_a])  # both sorted by key, so shared terms line up
+    norm = float(np.linalg.norm(wa) * np.linalg.norm(wb))
+    return dot / norm if norm else 0.0
 
 
 class DenseTfidf:
