@@ -477,6 +477,58 @@ def scan(
     )
 
 
+@app.command()
+def serve(
+    db: Annotated[
+        Path, typer.Option("--db", help="The archive database to check against and add to.")
+    ],
+    host: Annotated[
+        str,
+        typer.Option("--host", help="Address to listen on; 127.0.0.1 keeps it on this machine."),
+    ] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")
+    ] = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token",
+            envvar="DETECTOR_TOKEN",
+            show_envvar=True,
+            help="Bearer token required for writes (POST /api/articles).",
+        ),
+    ] = None,
+) -> None:
+    """Serve the editors' web page and the JSON API (docs at /docs); needs the web extra."""
+    import importlib.util
+
+    from .errors import ConfigError
+
+    with _errors_as_messages():
+        if not db.is_file():
+            raise InputError(f"{db}: no such file")
+        needed = ("fastapi", "uvicorn")
+        missing = [m for m in needed if importlib.util.find_spec(m) is None]
+        if not any(importlib.util.find_spec(m) for m in ("python_multipart", "multipart")):
+            missing.append("python-multipart")
+        if missing:
+            raise ConfigError(
+                f"the web server needs {', '.join(missing)}: pip install 'detector[web]'"
+            )
+        import uvicorn
+
+        from .web import create_app, is_loopback
+
+        application = create_app(db, token=token or None)
+    if not is_loopback(host) and not token:
+        typer.echo(
+            f"detector: warning: listening on {host} without a token: anyone who can reach "
+            "it can add articles (use --token or DETECTOR_TOKEN)",
+            err=True,
+        )
+    uvicorn.run(application, host=host, port=port, log_level="info")
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 

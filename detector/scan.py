@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -501,25 +502,22 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-WIRE_SOURCES = (
-    "reuters",
-    "associated press",
-    "ap",
-    "afp",
-    "agence france-presse",
-    "bloomberg",
-    "wire",
-    "press",
-    "news service",
-    "newswire",
+_WIRE_SOURCE = re.compile(
+    r"\b(?:reuters|associated press|ap|afp|agence france-presse|bloomberg|upi|dpa|efe|ansa|"
+    r"wire|newswire|press|news service|news agency)\b",
+    re.IGNORECASE,
 )
 
 
 def _is_wire(source: str | None) -> bool:
-    if not source:
-        return False
-    s = source.lower()
-    return any(w == s or (len(w) > 3 and w in s) for w in WIRE_SOURCES)
+    """A wire agency by name, or an outlet named as a wire, press or news service.
+
+    Examples
+    --------
+    >>> _is_wire("Meridian Wire"), _is_wire("Citywire Today"), _is_wire("Reuters")
+    (True, False, True)
+    """
+    return bool(source) and _WIRE_SOURCE.search(source or "") is not None
 
 
 def choose_original(

@@ -27,6 +27,7 @@ from an original stays in its split. The seed pair is in ``test``.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import random
 import re
@@ -49,6 +50,22 @@ SITES = (
     ("Citywire Today", "citywiretoday.example"),
     ("The Morning Register", "morningregister.example"),
     ("Riverbend Post", "riverbendpost.example"),
+)
+
+REGIONAL_PAPERS = (
+    "The Valley Courier",
+    "Northgate Daily",
+    "Coastline Herald",
+    "The Evening Ledger",
+    "Midland Gazette",
+    "Harborview Times",
+)
+CONTENT_FARMS = (
+    "NewsBuzzHub",
+    "DailyTrendWire",
+    "InfoStreamNow",
+    "TopStoryDigest",
+    "ViralNewsToday",
 )
 
 # House-style pairs a syndicating paper may apply (US <-> UK spellings and the like).
@@ -82,8 +99,7 @@ def article_text(headline: str, body: str) -> str:
     return f"{headline}\n\n{body.strip()}\n"
 
 
-def make_duplicate(orig: dict[str, Any], rng: random.Random) -> str:
-    site, domain = rng.choice(SITES)
+def make_duplicate(orig: dict[str, Any], rng: random.Random, site: str, domain: str) -> str:
     section = orig["desk"].title()
     header = f"{site} | Home | News | {section}"
     byline = rng.choice(["By Staff and Wire Reports", f"From {orig['source']}", "By Wire Staff"])
@@ -147,8 +163,19 @@ def build(seed: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     articles: list[dict[str, Any]] = []
     pairs: list[dict[str, Any]] = []
 
+    def later(date: str, days: int) -> str:
+        return (dt.date.fromisoformat(date) + dt.timedelta(days=days)).isoformat()
+
     def add_article(
-        aid: str, kind: str, of: str | None, base: dict[str, Any], text: str, made_by: str
+        aid: str,
+        kind: str,
+        of: str | None,
+        base: dict[str, Any],
+        text: str,
+        made_by: str,
+        *,
+        source: str | None = None,
+        published: str | None = None,
     ) -> None:
         articles.append(
             {
@@ -156,8 +183,8 @@ def build(seed: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
                 "kind": kind,
                 "of": of,
                 "desk": base["desk"],
-                "source": base.get("source"),
-                "published": base.get("published"),
+                "source": source or base.get("source"),
+                "published": published or base.get("published"),
                 "split": split_of[of or aid],
                 "made_by": made_by,
                 "text": text,
@@ -194,9 +221,9 @@ def build(seed: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
             f"{oid}-rw", f"{oid}-rel", "related", "rewrite vs independent coverage", None, split
         )
 
-        add_article(
-            f"{oid}-dup", "duplicate", oid, orig, make_duplicate(orig, prng), "page furniture"
-        )
+        site, domain = prng.choice(SITES)
+        dup_text = make_duplicate(orig, prng, site, domain)
+        add_article(f"{oid}-dup", "duplicate", oid, orig, dup_text, "page furniture", source=site)
         add_pair(oid, f"{oid}-dup", "duplicate", "page furniture", "a", split)
         add_article(
             f"{oid}-near",
@@ -205,6 +232,8 @@ def build(seed: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
             orig,
             make_near_duplicate(orig, prng),
             "syndicated edit",
+            source=prng.choice(REGIONAL_PAPERS),
+            published=later(orig["published"], prng.randrange(2)),
         )
         add_pair(oid, f"{oid}-near", "near_duplicate", "syndicated edit", "a", split)
 
@@ -226,7 +255,16 @@ def build(seed: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
                     thesaurus=thesaurus,
                 )
                 aid = f"{oid}-spun-{tag}"
-                add_article(aid, "spun", oid, orig, spun.text, made_by)
+                add_article(
+                    aid,
+                    "spun",
+                    oid,
+                    orig,
+                    spun.text,
+                    made_by,
+                    source=prng.choice(CONTENT_FARMS),
+                    published=later(orig["published"], 1 + prng.randrange(3)),
+                )
                 add_pair(oid, aid, "spun", made_by, "a", split)
 
     # Unrelated: each original against an original of another desk in the same split.
