@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -22,12 +23,16 @@ from detector.minhash import (
     token_hashes,
 )
 
+REPO = Path(__file__).resolve().parent.parent
+
 datasketch = pytest.importorskip("datasketch", reason="datasketch is the reference (dev extra)")
 
 
 @settings(max_examples=40, deadline=None)
 @given(
-    sets=st.lists(st.lists(st.integers(0, 2**32 - 1), min_size=0, max_size=60), min_size=1, max_size=12),
+    sets=st.lists(
+        st.lists(st.integers(0, 2**32 - 1), min_size=0, max_size=60), min_size=1, max_size=12
+    ),
     num_perm=st.sampled_from([8, 64, 128]),
     seed=st.integers(0, 5),
 )
@@ -43,7 +48,9 @@ def test_signatures_are_bit_identical_to_datasketch(sets, num_perm, seed):
 def test_naive_minhash_agrees():
     """A per-permutation loop written the obvious way gives the same signature."""
     hasher = MinHasher(16, seed=3)
-    values = shingle_hashes("the cat sat on the mat and looked at the dog".split(), 3)
+    values = shingle_hashes(
+        ["the", "cat", "sat", "on", "the", "mat", "and", "looked", "at", "the", "dog"], 3
+    )
     sig = hasher.signatures([values])[:, 0]
     a, b = hasher.a_[:, 0].astype(np.uint64), hasher.b_[:, 0].astype(np.uint64)
     mixed = [int(x) for x in _fmix32_reference(values)]
@@ -86,10 +93,23 @@ def test_lsh_recall_against_brute_force_jaccard():
         docs.append(kept)
     arrays = [np.array(sorted(d), dtype=np.uint32) for d in docs]
     bands, rows = optimal_bands(0.5, 128)
-    found = {tuple(p) for p in candidate_pairs(band_hashes(MinHasher(128).signatures(arrays), bands, rows)).tolist()}
-    truth = {(i, j) for i, j in itertools.combinations(range(len(docs)), 2) if _jaccard(docs[i], docs[j]) >= 0.6}
+    found = {
+        tuple(p)
+        for p in candidate_pairs(
+            band_hashes(MinHasher(128).signatures(arrays), bands, rows)
+        ).tolist()
+    }
+    truth = {
+        (i, j)
+        for i, j in itertools.combinations(range(len(docs)), 2)
+        if _jaccard(docs[i], docs[j]) >= 0.6
+    }
     assert truth and truth <= found
-    unrelated = {(i, j) for i, j in itertools.combinations(range(len(docs)), 2) if _jaccard(docs[i], docs[j]) < 0.1}
+    unrelated = {
+        (i, j)
+        for i, j in itertools.combinations(range(len(docs)), 2)
+        if _jaccard(docs[i], docs[j]) < 0.1
+    }
     assert len(found & unrelated) <= 0.01 * len(unrelated)
 
 
@@ -136,14 +156,19 @@ def test_token_hashes_are_a_function_of_the_token(tokens):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.sampled_from(["the", "of", "said", "Minister", "1,178", "a", "laws", "2.5%", "were"]), max_size=40))
+@given(
+    st.lists(
+        st.sampled_from(["the", "of", "said", "Minister", "1,178", "a", "laws", "2.5%", "were"]),
+        max_size=40,
+    )
+)
 def test_gram_hashes_match_naive_ngrams(words):
     grams = {tuple(words[i : i + 3]) for i in range(max(1, len(words) - 2))} if words else set()
     assert len(gram_hashes(token_hashes(words), 3)) == len(grams)
 
 
 def test_skeleton_and_names_agree_with_the_plain_versions():
-    text = open("corpus/seeds/001_7281db72b9a8aca8.txt", encoding="utf-8").read()
+    text = (REPO / "corpus/seeds/001_7281db72b9a8aca8.txt").read_text(encoding="utf-8")
     tokens, names = analyze(text)
     assert tokens == light_tokens(text)
     assert np.array_equal(skeleton_hashes(tokens), token_hashes(skeleton_tokens(text)))
