@@ -63,6 +63,9 @@ def compare(
     no_lexicon: NoLexicon = False,
     rules: Rules = False,
     max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Also write the side-by-side HTML report.")
+    ] = None,
 ) -> None:
     """Compare two articles: verdict, score, the likely original and the evidence."""
     from .compare import compare as compare_texts
@@ -76,6 +79,10 @@ def compare(
         result = compare_texts(
             text_a, text_b, lexicon=not no_lexicon, verdict=_verdict_option(rules)
         )
+        if html:
+            from .html_report import write_comparison_html
+
+            write_comparison_html(html, result, text_a, text_b, a_name=a, b_name=b)
     if as_json:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -506,7 +513,9 @@ def serve(
 
     with _errors_as_messages():
         if not db.is_file():
-            raise InputError(f"{db}: no such file")
+            raise InputError(
+                f"{db}: no such archive (make one with: detector index add --db {db} ...)"
+            )
         needed = ("fastapi", "uvicorn")
         missing = [m for m in needed if importlib.util.find_spec(m) is None]
         if not any(importlib.util.find_spec(m) for m in ("python_multipart", "multipart")):
@@ -527,6 +536,190 @@ def serve(
             err=True,
         )
     uvicorn.run(application, host=host, port=port, log_level="info")
+
+
+# ----------------------------------------------------------------------------- archive
+
+index_app = typer.Typer(
+    help="Keep an archive of published articles to check suspects against.",
+    no_args_is_help=True,
+)
+app.add_typer(index_app, name="index")
+
+ArchiveDb = Annotated[Path, typer.Option("--db", help="The archive file (SQLite).")]
+
+
+def _existing_archive(db: Path) -> None:
+    if not db.exists():
+        raise InputError(f"{db}: no such archive")
+
+
+@index_app.command("add")
+def index_add(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="INPUT...",
+            help="JSON Lines, CSV, Parquet, WARC files, or folders of .txt/.html/.json.",
+        ),
+    ],
+    db: ArchiveDb,
+    id_field: Annotated[
+        str, typer.Option("--id-field", help="Field holding the record id.")
+    ] = "id",
+    text_field: Annotated[
+        str, typer.Option("--text-field", help="Field holding the article text.")
+    ] = "text",
+    title_field: Annotated[
+        str, typer.Option("--title-field", help="Field holding the headline.")
+    ] = "title",
+    date_field: Annotated[
+        str, typer.Option("--date-field", help="Field holding the publication date.")
+    ] = "date",
+    source_field: Annotated[
+        str, typer.Option("--source-field", help="Field holding the source name.")
+    ] = "source",
+    batch: Annotated[int, typer.Option("--batch", min=1, help="Records per transaction.")] = 500,
+) -> None:
+    """Add articles to the archive (created if missing); re-adding the same records is a no-op."""
+    from .archive import Archive
+    from .sources import FieldMap, iter_records
+
+    with _errors_as_messages():
+        fields = FieldMap(
+            id=id_field, text=text_field, title=title_field, date=date_field, source=source_field
+        )
+        with Archive(db) as archive:
+            result = archive.add(iter_records(inputs, fields=fields), batch=batch)
+    for r in result.rejected:
+        where = f"{r.file}:{r.location}" if r.location else r.file
+        typer.echo(f"rejected: {where}: {r.reason}", err=True)
+    typer.echo(
+        f"{result.added} added, {result.unchanged} unchanged, {result.replaced} replaced, "
+        f"{len(result.rejected)} rejected -> {db}",
+        err=True,
+    )
+
+
+@index_app.command("stats")
+def index_stats(
+    db: ArchiveDb,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Articles, band rows, file size, sources and date range of the archive."""
+    from .archive import Archive
+
+    with _errors_as_messages(), Archive(db, readonly=True) as archive:
+        stats = archive.stats()
+    if as_json:
+        typer.echo(json.dumps(stats, indent=2))
+        return
+    for key, value in stats.items():
+        typer.echo(f"{key.replace('_', ' ')}: {value if value is not None else '-'}")
+
+
+@index_app.command("remove")
+def index_remove(
+    article_id: Annotated[str, typer.Argument(metavar="ID", help="Id of the article to remove.")],
+    db: ArchiveDb,
+) -> None:
+    """Remove one article from the archive."""
+    from .archive import Archive
+
+    with _errors_as_messages():
+        _existing_archive(db)
+        with Archive(db) as archive:
+            removed = archive.remove(article_id)
+    if not removed:
+        typer.echo(f"detector: error: {article_id!r} is not in {db}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"removed {article_id!r} from {db}", err=True)
+
+
+def _numbered(path: Path, n: int) -> Path:
+    return path.with_name(f"{path.stem}-{n}{path.suffix}")
+
+
+@app.command()
+def check(
+    suspects: Annotated[
+        list[str],
+        typer.Argument(metavar="SUSPECT...", help="Articles to check: file paths, - for stdin."),
+    ],
+    db: ArchiveDb,
+    top: Annotated[int, typer.Option("--top", min=1, help="Matches shown per suspect.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the matches as JSON.")] = False,
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html",
+            help="Write the side-by-side report of the best match (FILE-1, FILE-2... for several suspects).",
+        ),
+    ] = None,
+    no_lexicon: NoLexicon = False,
+    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+) -> None:
+    """Check suspect articles against the archive: copies, spun copies and rewrites found."""
+    from .archive import Archive
+    from .html_report import write_comparison_html
+    from .readers import read_text
+
+    results = []
+    with _errors_as_messages():
+        if suspects.count("-") > 1:
+            raise InputError("only one SUSPECT can be - (standard input)")
+        texts = [read_text(s, max_bytes=max_bytes) for s in suspects]
+        with Archive(db, readonly=True) as archive:
+            for name, text in zip(suspects, texts, strict=True):
+                results.append((name, text, archive.check(text, top=top, lexicon=not no_lexicon)))
+        if html is not None:
+            for n, (name, text, matches) in enumerate(results, start=1):
+                if not matches:
+                    typer.echo(f"{name}: no match, no HTML report", err=True)
+                    continue
+                best = matches[0]
+                target = html if len(results) == 1 else _numbered(html, n)
+                write_comparison_html(
+                    target,
+                    best.comparison,
+                    text,
+                    best.article.text,
+                    a_name=name,
+                    b_name=best.article.id,
+                    title=f"{name} vs {best.article.id}",
+                )
+    if as_json:
+        out = [
+            {"suspect": name, "matches": [m.to_dict() for m in matches]}
+            for name, _, matches in results
+        ]
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    sides = {"a": "suspect", "b": "archived"}
+    for name, _, matches in results:
+        if not matches:
+            console.print(f"{name}: no copy found in the archive")
+            continue
+        table = Table(title=f"{name}: {len(matches)} match(es)")
+        for col in ("rank", "id", "verdict", "score", "original", "title", "date"):
+            table.add_column(
+                col, justify="right" if col in ("rank", "score") else "left", overflow="fold"
+            )
+        for rank, m in enumerate(matches, start=1):
+            table.add_row(
+                str(rank),
+                m.article.id,
+                m.comparison.verdict,
+                f"{m.comparison.score:.3f}",
+                sides.get(m.comparison.original or "", "-"),
+                m.article.title or "",
+                m.article.date or "",
+            )
+        console.print(table)
 
 
 def main() -> None:  # pragma: no cover - console entry point

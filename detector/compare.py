@@ -179,11 +179,12 @@ def compare(
             lexicon=lexicon,
         )
         original, original_reasons = prov.original, prov.reasons
-    examples = [
-        f"{s.a_text} → {s.b_text}"
-        for s in evidence.substitutions
-        if s.a_text.lower() != s.b_text.lower()
-    ]
+    # Show the clearest swaps first: thesaurus synonyms, then one word for one word.
+    ranked = sorted(
+        (s for s in evidence.substitutions if s.a_text.lower() != s.b_text.lower()),
+        key=lambda s: (s.synonym is not True, len(s.a_text.split()) + len(s.b_text.split()) > 2),
+    )
+    examples = [f"{s.a_text} → {s.b_text}" for s in ranked]
     seen: set[str] = set()
     unique_examples = [e for e in examples if not (e.lower() in seen or seen.add(e.lower()))]  # type: ignore[func-returns-value]
     repeated = [f"{w} → {r} ×{n}" for w, r, n in evidence.repeated_swaps]

@@ -25,6 +25,8 @@ False
 
 from __future__ import annotations
 
+import gzip
+import math
 import sys
 import threading
 import zlib
@@ -41,6 +43,7 @@ from detector.errors import DetectorError
 __all__ = ["TABLE_NAME", "SynonymLexicon", "load_lexicon"]
 
 TABLE_NAME = "wordnet_synonyms.bin.gz"
+COUNTS_NAME = "wordnet_counts.tsv.gz"
 _MAGIC = b"WNSYN 1\n"
 _POS_BITS = {"n": 1, "v": 2, "a": 4, "r": 8}
 # WordNet's morphy detachment rules (morph.c), per part of speech.
@@ -429,10 +432,41 @@ class SynonymLexicon:
         """
         return isinstance(word, str) and bool(self._lemma_ids(word))
 
+    def frequency(self, word: str) -> float:
+        """``log(1 + n)``, where n is how often the word's base forms were seen in the
+        sense-tagged SemCor texts (WordNet's ``cntlist.rev``); 0 for unseen words.
+
+        Examples
+        --------
+        >>> lex = load_lexicon()
+        >>> lex.frequency("said") > lex.frequency("mentioned") > lex.frequency("qwertyuiop")
+        True
+        """
+        counts = _counts()
+        forms = self.lemmas(word) or frozenset({word.lower()})
+        return math.log1p(sum(counts.get(form, 0) for form in forms))
+
     def __repr__(self) -> str:
         source = f"detector/data/{TABLE_NAME}" if self._path is None else str(self._path)
         state = "loaded" if self._tables is not None else "not loaded"
         return f"SynonymLexicon({source!r}, {state})"
+
+
+@cache
+def _counts() -> dict[str, int]:
+    """Lemma -> SemCor tag count, from ``detector/data/wordnet_counts.tsv.gz``."""
+    from importlib.resources import files  # deferred, like the synonym table
+
+    ref = files("detector") / "data" / COUNTS_NAME
+    try:
+        text = gzip.decompress(ref.read_bytes()).decode("utf-8")
+    except (OSError, EOFError) as exc:
+        raise DetectorError(f"cannot read the WordNet counts table {COUNTS_NAME}: {exc}") from None
+    out: dict[str, int] = {}
+    for line in text.splitlines():
+        lemma, _, count = line.partition("\t")
+        out[lemma] = int(count)
+    return out
 
 
 @cache

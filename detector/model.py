@@ -79,21 +79,28 @@ class VerdictModel:
         return label, derived
 
     def explain(self, measures: dict[str, float], top: int = 3) -> list[str]:
-        """The measures that weighed most for the chosen label, in words."""
+        """The measures that weighed most for the chosen label, in words.
+
+        Each is called high or low against the training average, since a low value
+        (little verbatim overlap) can be the evidence as much as a high one.
+        """
         label, _ = self.decide(measures)
-        row = self.coef_[self.labels.index(label)]
-        contributions = row * self.vector(measures)
-        order = np.argsort(-contributions)[:top]
+        probs = self.probabilities(measures)
+        z = self.vector(measures)
+        contributions = self.coef_[self.labels.index(label)] * z
         parts = []
-        for i in order:
+        for i in np.argsort(-contributions)[:top]:
             if contributions[i] <= 0:
                 continue
             name = self.features[i]
             value = measures.get(name, self.fill.get(name, 0.0))
-            parts.append(f"{name.replace('_', ' ')} {value:.2f}")
+            direction = "high" if z[i] > 0 else "low"
+            parts.append(f"{direction} {name.replace('_', ' ')} ({value:.2f})")
         if not parts:
             return []
-        return [f"Model: '{label}' weighed most by {', '.join(parts)}."]
+        return [
+            f"Model: {label.replace('_', ' ')} (p={probs[label]:.2f}), chiefly from {', '.join(parts)}."
+        ]
 
 
 @cache

@@ -116,7 +116,7 @@ def likely_original(
         direction = wording_direction(substitutions, lex)
         if abs(direction) >= 0.2:
             side, other = ("a", "b") if direction > 0 else ("b", "a")
-            score += 2 * direction
+            score += 3 * direction
             reasons.append(
                 f"{side}'s wording reads as the source of {other}'s swaps "
                 f"(common words replaced by rarer ones or phrases, {abs(direction):.0%} net)"

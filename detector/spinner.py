@@ -581,9 +581,31 @@ def _analyses(word: str) -> list[tuple[str, str]]:
     return result
 
 
+# Longer verbs whose stressed last syllable doubles its consonant (submit -> submitted).
+_DOUBLING = _words(
+    "submit commit admit permit omit emit transmit remit refer prefer confer defer infer "
+    "occur incur recur deter regret control patrol compel expel propel repel rebel equip acquit "
+    "abet allot"
+)
+# Verbs that end like an inflection but are base forms.
+_ED_VERBS = _words(
+    "shed shred embed exceed proceed succeed need feed bleed breed speed seed heed wed"
+)
+_ING_VERBS = _words("bring sing ring sting string spring swing cling fling sling wring")
+
+
+def _already_inflected(base: str) -> bool:
+    """Participles a thesaurus lists as entries (goddamned, interesting) take no more endings."""
+    if base.endswith("ed") and len(base) > 4 and base not in _ED_VERBS:
+        return True
+    return base.endswith("ing") and len(base) > 5 and base not in _ING_VERBS
+
+
 def _inflect_word(base: str, tag: str) -> str:
     """Inflect one lowercase base form."""
     if not tag:
+        return base
+    if tag != "s" and _already_inflected(base):
         return base
     if tag == "s":
         if base in _SPECIAL_S:
@@ -604,7 +626,7 @@ def _inflect_word(base: str, tag: str) -> str:
             return base[:-2] + "ying"
         if base.endswith("e") and not base.endswith(("ee", "oe", "ye")) and len(base) > 2:
             return base[:-1] + "ing"
-        if _ends_cvc(base) and len(base) <= 4:
+        if (_ends_cvc(base) and len(base) <= 4) or base in _DOUBLING:
             return base + base[-1] + "ing"
         return base + "ing"
     # ed / en
@@ -615,7 +637,7 @@ def _inflect_word(base: str, tag: str) -> str:
         return base + "d"
     if len(base) > 1 and base.endswith("y") and base[-2] not in _VOWELS:
         return base[:-1] + "ied"
-    if _ends_cvc(base) and len(base) <= 4:
+    if (_ends_cvc(base) and len(base) <= 4) or base in _DOUBLING:
         return base + base[-1] + "ed"
     return base + "ed"
 

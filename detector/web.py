@@ -70,6 +70,7 @@ from .archive import Archive, Match
 from .compare import compare as compare_texts
 from .errors import DetectorError, InputError
 from .html_report import VERDICT_LABELS, comparison_html
+from .models import Comparison
 from .readers import read_text
 
 __all__ = ["DEFAULT_MAX_BODY_BYTES", "create_app", "is_loopback", "serve_in_background"]
@@ -461,13 +462,34 @@ def _compare_page(*, a: str = "", b: str = "", error: str = "") -> str:
     return _shell("Compare two texts", "\n".join(parts), here="/compare")
 
 
-def _with_nav(page: str, back: str, label: str) -> str:
-    """A comparison page with a small link back, just inside ``<body>``."""
+def _with_nav(page: str, back: str, label: str, result: Comparison) -> str:
+    """A comparison page with a bar just inside ``<body>``: a link back and the verdict.
+
+    The bar sticks to the top of the window, so the verdict stays in sight while an
+    editor reads down the two columns.
+    """
+    verdict = VERDICT_LABELS.get(result.verdict, (result.verdict, ""))[0]
     bar = (
-        '<nav class="noprint" style="padding:8px 28px;background:#24292f;font:14px system-ui,'
-        f'sans-serif"><a style="color:#d0e2ff" href="{_esc(back)}">← {_esc(label)}</a></nav>\n'
+        '<nav class="noprint" style="position:sticky;top:0;z-index:10;margin:-24px -28px 18px;'
+        "padding:9px 28px;background:#24292f;color:#fff;font:14px system-ui,sans-serif;"
+        'display:flex;gap:18px;align-items:baseline">'
+        f'<a style="color:#d0e2ff" href="{_esc(back)}">← {_esc(label)}</a>'
+        f'<span data-verdict="{_esc(result.verdict)}"><b>{_esc(verdict)}</b> · score '
+        f"{result.score:.2f}</span></nav>\n"
     )
     return page.replace("<body>\n", "<body>\n" + bar, 1)
+
+
+def _form_text(text: str) -> str:
+    """Text from a form field: browsers send line breaks as CRLF; keep them as LF."""
+    return text.replace("\r\n", "\n")
+
+
+def _require_text(text: str, name: str) -> str:
+    """``text`` unless it is empty or blank (refused like an empty file on the command line)."""
+    if not text.strip():
+        raise InputError(f"{name} is empty" if not text else f"{name} has only whitespace")
+    return text
 
 
 def _one_line(text: str) -> str:
@@ -581,7 +603,8 @@ def create_app(
     @app.post("/api/compare", tags=["api"], summary="Compare two texts")
     def api_compare(body: CompareRequest) -> dict[str, Any]:
         """The verdict and evidence, as `detector compare --json` prints it."""
-        return compare_texts(body.a, body.b).to_dict()
+        a, b = _require_text(body.a, "text a"), _require_text(body.b, "text b")
+        return compare_texts(a, b).to_dict()
 
     @app.post("/api/check", tags=["api"], summary="Check a text against the archive")
     def api_check(body: CheckRequest) -> dict[str, Any]:
@@ -669,6 +692,7 @@ def create_app(
         top: Annotated[int, Form(ge=1, le=MAX_TOP)] = 5,
         file: Annotated[UploadFile | None, File()] = None,
     ) -> Response:
+        text = _form_text(text)
         try:
             if file is not None and file.filename:
                 text = read_text(file.file, max_bytes=max_body_bytes, name="the uploaded file")
@@ -706,7 +730,8 @@ def create_app(
             b_name=f"{label} ({extra})" if extra else label,
             title=f"Suspect article vs {label}",
         )
-        return _html(_with_nav(page, f"/?{urlencode({'s': s})}", "Back to the matches"))
+        back = f"/?{urlencode({'s': s})}#results"
+        return _html(_with_nav(page, back, "Back to the matches", result))
 
     @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
     def page_compare_form() -> HTMLResponse:
@@ -716,12 +741,13 @@ def create_app(
     def page_compare(
         a: Annotated[str, Form()] = "", b: Annotated[str, Form()] = ""
     ) -> HTMLResponse:
+        a, b = _form_text(a), _form_text(b)
         try:
-            result = compare_texts(a, b)
+            result = compare_texts(_require_text(a, "text a"), _require_text(b, "text b"))
         except DetectorError as exc:
             return _html(_compare_page(a=a, b=b, error=str(exc)), 400)
         page = comparison_html(result, a, b, a_name="Text a", b_name="Text b")
-        return _html(_with_nav(page, "/compare", "Compare two other texts"))
+        return _html(_with_nav(page, "/compare", "Compare two other texts", result))
 
     return app
 

@@ -177,3 +177,39 @@ def test_build_script_reproduces_shipped_table(tmp_path: Path) -> None:
     assert (tmp_path / "WORDNET_LICENSE").read_bytes() == data.joinpath(
         "WORDNET_LICENSE"
     ).read_bytes()
+
+
+def test_counts_table_is_reproduced_by_its_script(tmp_path):
+    """scripts/build_wordnet_counts.py rebuilds the shipped counts byte for byte."""
+    import importlib.util
+    import os
+
+    wordnet_dir = Path(os.environ.get("WORDNET_DIR", "/usr/share/wordnet"))
+    if not (wordnet_dir / "cntlist.rev").is_file():
+        pytest.skip(
+            f"WordNet's cntlist.rev is absent from {wordnet_dir} (install Debian's wordnet-base)"
+        )
+    script = Path(__file__).resolve().parent.parent / "scripts" / "build_wordnet_counts.py"
+    spec = importlib.util.spec_from_file_location("build_wordnet_counts", script)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    out = tmp_path / "counts.tsv.gz"
+    assert module.main(["--wordnet-dir", str(wordnet_dir), "--out", str(out)]) == 0
+    shipped = Path(__file__).resolve().parent.parent / "detector" / "data" / "wordnet_counts.tsv.gz"
+    assert out.read_bytes() == shipped.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("common", "rare"),
+    [
+        ("said", "mentioned"),
+        ("technology", "expertise"),
+        ("law", "guideline"),
+        ("sent", "despatched"),
+    ],
+    ids=["say", "technology", "law", "send"],
+)
+def test_frequency_ranks_the_common_word_first(common, rare):
+    lex = load_lexicon()
+    assert lex.frequency(common) > lex.frequency(rare)

@@ -30,29 +30,57 @@ def _corpus() -> list[dict]:
 def small_corpus(tmp_path_factory) -> Path:
     """Five full clusters, the seed pair, twenty unrelated originals, bad records."""
     articles = _corpus()
-    chosen = [a for a in articles if (a.get("of") or a["id"]) in CLUSTER_ROOTS and a["kind"] != "related"]
+    chosen = [
+        a for a in articles if (a.get("of") or a["id"]) in CLUSTER_ROOTS and a["kind"] != "related"
+    ]
     chosen += [a for a in articles if a["id"].startswith("seed-")]
     others = [a for a in articles if a["kind"] == "original" and a["id"] not in CLUSTER_ROOTS][:20]
     folder = tmp_path_factory.mktemp("scan-input")
     path = folder / "articles.jsonl"
     with path.open("w", encoding="utf-8") as fh:
         for a in chosen + others:
-            fh.write(json.dumps({"id": a["id"], "text": a["text"], "date": a.get("published"), "source": a.get("source")}) + "\n")
+            fh.write(
+                json.dumps(
+                    {
+                        "id": a["id"],
+                        "text": a["text"],
+                        "date": a.get("published"),
+                        "source": a.get("source"),
+                    }
+                )
+                + "\n"
+            )
         fh.write("not json at all\n")
         fh.write(json.dumps({"id": "no-text"}) + "\n")
         fh.write(json.dumps({"id": "empty", "text": "   "}) + "\n")
-        fh.write(json.dumps({"id": "pol-01", "text": "A second record that reuses an id, about something else entirely."}) + "\n")
+        fh.write(
+            json.dumps(
+                {
+                    "id": "pol-01",
+                    "text": "A second record that reuses an id, about something else entirely.",
+                }
+            )
+            + "\n"
+        )
     return path
 
 
 def _read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
 
 
 @pytest.fixture(scope="module")
 def scanned(small_corpus, tmp_path_factory):
     out = tmp_path_factory.mktemp("scan-out")
-    result = scan([small_corpus], out, options=ScanOptions(chunk_size=40, verify_batch=25), engine=LocalEngine(2), formats=("csv", "parquet"))
+    result = scan(
+        [small_corpus],
+        out,
+        options=ScanOptions(chunk_size=40, verify_batch=25),
+        engine=LocalEngine(2),
+        formats=("csv", "parquet"),
+    )
     return out, result.summary
 
 
@@ -96,7 +124,17 @@ def test_clusters_are_whole_stories_with_the_wire_original(scanned):
 
 def test_outputs_in_every_format(scanned):
     out, summary = scanned
-    for name in ("pairs.jsonl", "clusters.jsonl", "rejected.jsonl", "summary.json", "report.html", "pairs.csv", "clusters.csv", "pairs.parquet", "clusters.parquet"):
+    for name in (
+        "pairs.jsonl",
+        "clusters.jsonl",
+        "rejected.jsonl",
+        "summary.json",
+        "report.html",
+        "pairs.csv",
+        "clusters.csv",
+        "pairs.parquet",
+        "clusters.parquet",
+    ):
         assert (out / name).is_file(), name
     import pyarrow.parquet as pq
 
@@ -110,14 +148,22 @@ def _without_timing(summary: dict) -> dict:
 
 
 def _outputs(out: Path) -> dict[str, object]:
-    files = {name: (out / name).read_bytes() for name in ("pairs.jsonl", "clusters.jsonl", "rejected.jsonl")}
+    files = {
+        name: (out / name).read_bytes()
+        for name in ("pairs.jsonl", "clusters.jsonl", "rejected.jsonl")
+    }
     files["summary"] = _without_timing(json.loads((out / "summary.json").read_text()))
     return files
 
 
 def test_one_process_and_two_give_identical_output(scanned, small_corpus, tmp_path):
     out, _ = scanned
-    scan([small_corpus], tmp_path, options=ScanOptions(chunk_size=40, verify_batch=25), engine=LocalEngine(1))
+    scan(
+        [small_corpus],
+        tmp_path,
+        options=ScanOptions(chunk_size=40, verify_batch=25),
+        engine=LocalEngine(1),
+    )
     assert _outputs(tmp_path) == _outputs(out)
 
 
@@ -126,10 +172,17 @@ def test_dask_engine_gives_identical_output(scanned, small_corpus, tmp_path):
     from detector.engines import DaskEngine
 
     out, _ = scanned
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
         engine = DaskEngine(cluster.scheduler_address)
         try:
-            scan([small_corpus], tmp_path, options=ScanOptions(chunk_size=40, verify_batch=25), engine=engine)
+            scan(
+                [small_corpus],
+                tmp_path,
+                options=ScanOptions(chunk_size=40, verify_batch=25),
+                engine=engine,
+            )
         finally:
             engine.close()
     assert _outputs(tmp_path) == _outputs(out)
@@ -147,7 +200,9 @@ scan([sys.argv[1]], sys.argv[2], options=ScanOptions(chunk_size=40, verify_batch
 def test_a_killed_scan_resumes_to_the_same_output(scanned, small_corpus, tmp_path):
     out, _ = scanned
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.Popen([sys.executable, "-c", RUNNER, str(small_corpus), str(tmp_path), "fresh"], env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", RUNNER, str(small_corpus), str(tmp_path), "fresh"], env=env
+    )
     work = tmp_path / ".scan-work"
     deadline = time.monotonic() + 120
     while not (work / "verified-000002.done").exists():
@@ -157,7 +212,11 @@ def test_a_killed_scan_resumes_to_the_same_output(scanned, small_corpus, tmp_pat
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert not (tmp_path / "pairs.jsonl").exists()
-    done = subprocess.run([sys.executable, "-c", RUNNER, str(small_corpus), str(tmp_path), "resume"], env=env, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", RUNNER, str(small_corpus), str(tmp_path), "resume"],
+        env=env,
+        timeout=300,
+    )
     assert done.returncode == 0
     assert _outputs(tmp_path) == _outputs(out)
 
@@ -167,19 +226,35 @@ def test_resume_refuses_a_different_scan(scanned, small_corpus, tmp_path):
 
     scan([small_corpus], tmp_path, options=ScanOptions(chunk_size=40), engine=LocalEngine(1))
     with pytest.raises(ConfigError, match="cannot resume"):
-        scan([small_corpus], tmp_path, options=ScanOptions(chunk_size=41), engine=LocalEngine(1), resume=True)
+        scan(
+            [small_corpus],
+            tmp_path,
+            options=ScanOptions(chunk_size=41),
+            engine=LocalEngine(1),
+            resume=True,
+        )
 
 
 def test_cli_scan_and_its_errors(small_corpus, tmp_path):
     runner = CliRunner()
-    result = runner.invoke(app, ["scan", str(small_corpus), "--out", str(tmp_path / "o"), "--jobs", "1", "--quiet"])
+    result = runner.invoke(
+        app, ["scan", str(small_corpus), "--out", str(tmp_path / "o"), "--jobs", "1", "--quiet"]
+    )
     assert result.exit_code == 0, result.output
     assert "records read" in result.stderr
     summary = json.loads((tmp_path / "o" / "summary.json").read_text())
     assert summary["records_read"] == summary["records_scanned"] + summary["records_rejected"]
-    bad = runner.invoke(app, ["scan", str(small_corpus), "--out", str(tmp_path / "p"), "--engine", "spark"])
-    assert bad.exit_code == 2 and bad.stderr.startswith("detector: error:") and "Traceback" not in bad.output
-    missing = runner.invoke(app, ["scan", str(tmp_path / "nope.jsonl"), "--out", str(tmp_path / "q"), "--jobs", "1"])
+    bad = runner.invoke(
+        app, ["scan", str(small_corpus), "--out", str(tmp_path / "p"), "--engine", "spark"]
+    )
+    assert (
+        bad.exit_code == 2
+        and bad.stderr.startswith("detector: error:")
+        and "Traceback" not in bad.output
+    )
+    missing = runner.invoke(
+        app, ["scan", str(tmp_path / "nope.jsonl"), "--out", str(tmp_path / "q"), "--jobs", "1"]
+    )
     assert missing.exit_code == 0
     rejected = _read_jsonl(tmp_path / "q" / "rejected.jsonl")
     assert len(rejected) == 1 and "no such file" in rejected[0]["reason"]

@@ -532,3 +532,22 @@ def test_build_reproduces_the_shipped_table(builder: ModuleType, tmp_path: Path)
     assert DEFAULT_MOBY_PATH.read_bytes() == out.read_bytes(), (
         "corpus/thesaurus/moby.tsv.gz differs from a rebuild of the Moby source"
     )
+
+
+@pytest.mark.parametrize(
+    ("base", "tag", "expected"),
+    [
+        ("submit", "ed", "submitted"),
+        ("occur", "ing", "occurring"),
+        ("visit", "ed", "visited"),
+        ("goddamned", "ing", "goddamned"),
+        ("interesting", "ed", "interesting"),
+        ("shed", "ing", "shedding"),
+        ("bring", "ing", "bringing"),
+    ],
+    ids=["submit", "occur", "visit", "participle-ed", "participle-ing", "shed", "bring"],
+)
+def test_inflection_of_longer_verbs_and_participles(base, tag, expected):
+    from detector.spinner import _inflect_word
+
+    assert _inflect_word(base, tag) == expected
