@@ -148,7 +148,13 @@ def tfidf_cosine_matrix(
         return np.zeros((len(left), len(right)))
     m = DenseTfidf(analyzer=_identity, sublinear_tf=True).fit_transform(corpus)
     n_left, n_right = len(left), len(right)
-    result: np.ndarray = np.clip(m[:n_left] @ m[n_left : n_left + n_right].T, 0.0, 1.0)
+    lm, rm = m[:n_left], m[n_left : n_left + n_right]
+    # Rows are already l2-normalised, so only terms on both sides add to a dot product.
+    # einsum over those columns avoids BLAS, whose threads cost more than they save
+    # on matrices this small (and fight the scan's worker processes for the cores).
+    shared = lm.any(axis=0) & rm.any(axis=0)
+    product = np.einsum("ik,jk->ij", lm[:, shared], rm[:, shared])
+    result: np.ndarray = np.clip(product, 0.0, 1.0)
     return result
 
 
