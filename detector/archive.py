@@ -326,6 +326,10 @@ class Archive:
                 if not tables:
                     self._create(conn)
             meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise ArchiveError(f"{name}: {exc}") from None
+            raise InputError(f"{name}: cannot open as an archive ({exc})") from None
         except sqlite3.DatabaseError as exc:
             raise InputError(f"{name} is not a detector archive ({exc})") from None
         if meta.get("format") != FORMAT:
@@ -433,7 +437,7 @@ class Archive:
         """Per text, its (band, key) pairs; empty-set buckets (no grams) are left out."""
         if not texts:
             return []
-        _, bands = fingerprint_texts(texts, self.options)
+        _, bands, _ = fingerprint_texts(texts, self.options)
         keys = bands.view(np.int64).T.tolist()
         empty = self._empty_keys
         return [[(b, k) for b, k in enumerate(col) if k != empty[b]] for col in keys]
@@ -663,7 +667,7 @@ class Archive:
         shared bands of ``log(1 + articles / bucket size)``).
         """
         self._fresh()
-        _, bands = fingerprint_texts([text], self.options)
+        _, bands, _ = fingerprint_texts([text], self.options)
         keys = bands[:, 0].view(np.int64).tolist()
         shared: dict[int, int] = {}
         weight: dict[int, float] = {}
@@ -732,17 +736,17 @@ class Archive:
         ranked = self.candidates(text, max_candidates=max_candidates)
         if not ranked:
             return []
+        rows: dict[int, tuple[str, str, str | None, str | None, str | None, str]] = {}
         with self._sql() as conn:
-            marks = ",".join("?" * len(ranked))
-            rows = {
-                row[0]: row[1:]
-                for row in conn.execute(
+            for part in _chunks([num for num, _, _ in ranked], 500):
+                marks = ",".join("?" * len(part))
+                for num, *row in conn.execute(
                     "SELECT num, id, text, title, date, source, content_hash FROM articles"
                     f" WHERE num IN ({marks})",
-                    [num for num, _, _ in ranked],
-                )
-            }
-        suspect_sets = _sets(text, self.options)
+                    part,
+                ):
+                    rows[num] = tuple(row)
+        suspect_sets = None if include_all else _sets(text, self.options)
         suspect_doc: Document | None = None
         matches: list[Match] = []
         for num, shared, _ in ranked:
@@ -750,7 +754,7 @@ class Archive:
             if row is None:  # removed since the lookup
                 continue
             article = ArchivedArticle(*row)
-            if not include_all:
+            if suspect_sets is not None:
                 sets = _sets(article.text, self.options)
                 if (
                     _overlap(suspect_sets[0], sets[0]) < FLOOR_WORDS

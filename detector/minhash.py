@@ -34,6 +34,7 @@ __all__ = [
     "light_tokens",
     "numbers_of",
     "shingle_hashes",
+    "skeleton_gram_hashes",
     "skeleton_hashes",
     "skeleton_of",
     "skeleton_tokens",
@@ -246,8 +247,12 @@ def shingle_hashes(tokens: Sequence[str], k: int) -> np.ndarray:
     return gram_hashes(token_hashes(tokens), k)
 
 
-def gram_hashes(t: np.ndarray, k: int) -> np.ndarray:
-    """Distinct 32-bit hashes of the ``k``-grams of a sequence of token hashes."""
+def gram_hashes(t: np.ndarray, k: int, keep: np.ndarray | None = None) -> np.ndarray:
+    """Distinct 32-bit hashes of the ``k``-grams of a sequence of token hashes.
+
+    ``keep``, if given, has one flag per gram (``len(t) - k + 1`` of them) saying
+    which grams to hash.
+    """
     n = len(t)
     if not n:
         return np.empty(0, dtype=np.uint32)
@@ -257,7 +262,63 @@ def gram_hashes(t: np.ndarray, k: int) -> np.ndarray:
         for i in range(1, width):
             h = h * _POLY + t[i : n - width + 1 + i]
         h = _fmix64(h + np.uint64(width))
+    if keep is not None and width == k:
+        h = h[keep]
     return np.unique((h & _MASK32).astype(np.uint32))
+
+
+#: The commonest function words. A skeleton gram whose only words are these (and stars),
+#: like "* the * of the *", turns up in a quarter of all news stories: it says nothing
+#: about a copy, so the spin channel leaves it out.
+COMMON_FUNCTION_WORDS: frozenset[str] = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "in",
+        "to",
+        "on",
+        "and",
+        "for",
+        "at",
+        "by",
+        "with",
+        "from",
+        "as",
+        "is",
+        "was",
+        "it",
+        "that",
+    ]
+)
+
+
+def skeleton_gram_hashes(skeleton: np.ndarray, k: int) -> np.ndarray:
+    """Hashes of the skeleton's ``k``-grams that hold at least one informative word.
+
+    A word is informative unless it is a star or one of :data:`COMMON_FUNCTION_WORDS`.
+
+    Examples
+    --------
+    >>> generic = skeleton_hashes(["the", "x", "of", "the", "y"])
+    >>> len(skeleton_gram_hashes(generic, 5))
+    0
+    >>> specific = skeleton_hashes(["the", "x", "were", "the", "y"])
+    >>> len(skeleton_gram_hashes(specific, 5))
+    1
+    """
+    n = len(skeleton)
+    if n < k:
+        return gram_hashes(skeleton, k)
+    informative = ~np.isin(skeleton, _common_hashes()) & (skeleton != _star_hash())
+    counts = np.convolve(informative.astype(np.int64), np.ones(k, dtype=np.int64), mode="valid")
+    return gram_hashes(skeleton, k, counts > 0)
+
+
+@lru_cache(maxsize=1)
+def _common_hashes() -> np.ndarray:
+    return np.unique(token_hashes(sorted(COMMON_FUNCTION_WORDS)))
 
 
 _STAR = np.uint64(0x2A2A2A2A2A2A2A2A)

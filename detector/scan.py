@@ -24,6 +24,7 @@ interrupted scan with the same output as an uninterrupted one:
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -48,6 +49,7 @@ from .minhash import (
     light_tokens,
     numbers_of,
     shingle_hashes,
+    skeleton_gram_hashes,
     skeleton_hashes,
     token_hashes,
 )
@@ -157,12 +159,21 @@ _COMMON_NAMES = frozenset(
 )
 
 
-def fingerprint_texts(texts: Sequence[str], options: ScanOptions) -> tuple[np.ndarray, np.ndarray]:
-    """Content hashes (``uint64``, one per text) and band hashes (bands x texts).
+def fingerprint_texts(
+    texts: Sequence[str], options: ScanOptions
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Content hashes, band hashes and MinHash signatures of a batch of texts.
 
     Three channels, stacked in :attr:`ScanOptions.channels` order: word 5-grams
-    (copies), skeleton 6-grams (spun copies) and the set of names and numbers
+    (copies), skeleton 6-grams (spun copies; generic grams left out, see
+    :func:`detector.minhash.skeleton_gram_hashes`) and the set of names and numbers
     (rewrites keep them; Zhang et al.'s "immutables").
+
+    Returns
+    -------
+    hashes : ndarray of uint64, one per text
+    bands : ndarray of uint64, (total bands, texts)
+    signatures : ndarray of uint32, (total permutations, texts)
     """
     copy_hasher, spin_hasher, entity_hasher = _hashers(
         options.copy_perm, options.spin_perm, options.entity_perm
@@ -175,16 +186,23 @@ def fingerprint_texts(texts: Sequence[str], options: ScanOptions) -> tuple[np.nd
         t = token_hashes(tokens)
         digits = _digit_mask(tokens)
         word_sets.append(gram_hashes(t, options.shingle_k))
-        skeleton_sets.append(gram_hashes(skeleton_hashes(tokens, t, digits), options.skeleton_k))
+        skeleton = skeleton_hashes(tokens, t, digits)
+        skeleton_sets.append(skeleton_gram_hashes(skeleton, options.skeleton_k))
         names = [e for e in names if e not in _COMMON_NAMES] + numbers_of(tokens, digits)
         entity_sets.append(shingle_hashes(names, 1))
-    return hashes, np.vstack(
+    signatures = [
+        copy_hasher.signatures(word_sets),
+        spin_hasher.signatures(skeleton_sets),
+        entity_hasher.signatures(entity_sets),
+    ]
+    bands = np.vstack(
         [
-            band_hashes(copy_hasher.signatures(word_sets), *options.copy_bands),
-            band_hashes(spin_hasher.signatures(skeleton_sets), *options.spin_bands),
-            band_hashes(entity_hasher.signatures(entity_sets), *options.entity_bands),
+            band_hashes(signatures[0], *options.copy_bands),
+            band_hashes(signatures[1], *options.spin_bands),
+            band_hashes(signatures[2], *options.entity_bands),
         ]
     )
+    return hashes, bands, np.vstack(signatures)
 
 
 @lru_cache(maxsize=4)
@@ -281,11 +299,12 @@ def _read_stage(
             texts = _write_chunk_files(work, k, items)
             yield (k, texts)
 
-    for k, hashes, bands in ordered_map(
+    for k, hashes, bands, signatures in ordered_map(
         engine, partial(_fingerprint_chunk, options=options), jobs()
     ):
         np.save(work / f"hashes-{k:06d}.npy", hashes)
         np.save(work / f"bands-{k:06d}.npy", bands)
+        np.save(work / f"signatures-{k:06d}.npy", signatures)
         _atomic_write(work / f"chunk-{k:06d}.done", b"")
         if progress:
             progress("read", read, None)
@@ -294,12 +313,18 @@ def _read_stage(
 
 def _fingerprint_chunk(
     k: int, texts: list[str], *, options: ScanOptions
-) -> tuple[int, np.ndarray, np.ndarray]:
+) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
     if not texts:
         n_bands = sum(b for _, b in options.channels)
-        return k, np.empty(0, dtype=np.uint64), np.empty((n_bands, 0), dtype=np.uint64)
-    hashes, bands = fingerprint_texts(texts, options)
-    return k, hashes, bands
+        n_perm = options.copy_perm + options.spin_perm + options.entity_perm
+        return (
+            k,
+            np.empty(0, dtype=np.uint64),
+            np.empty((n_bands, 0), dtype=np.uint64),
+            np.empty((n_perm, 0), dtype=np.uint32),
+        )
+    hashes, bands, signatures = fingerprint_texts(texts, options)
+    return k, hashes, bands, signatures
 
 
 def _chunk_ids(work: Path) -> list[int]:
@@ -352,9 +377,56 @@ def _candidate_stage(work: Path, options: ScanOptions) -> tuple[int, np.ndarray,
     keys = np.unique(pairs[:, 0] * n + pairs[:, 1])
     pairs = np.column_stack((keys // n, keys % n))
     identical = hashes[pairs[:, 0]] == hashes[pairs[:, 1]]
+    bucketed = len(pairs)
+    keep = identical | _estimated_similar(work, chunks, pairs, options)
+    pairs, identical = pairs[keep], identical[keep]
     np.save(work / "candidates.npy", pairs)
     np.save(work / "identical.npy", identical)
+    _atomic_write(
+        work / "candidates.json",
+        json.dumps({"bucketed": bucketed, "kept": len(pairs)}).encode(),
+    )
     return n, pairs, identical
+
+
+#: A bucketed pair goes on to verification when some channel's signature estimate of
+#: its Jaccard similarity reaches this share of that channel's threshold.
+ESTIMATE_FLOOR = 0.5
+
+
+def _estimated_similar(
+    work: Path, chunks: list[int], pairs: np.ndarray, options: ScanOptions
+) -> np.ndarray:
+    """Whether each pair's estimated Jaccard clears half a threshold in some channel.
+
+    Sharing one LSH bucket happens by chance to pairs far below the threshold (the
+    S-curve has a tail); the MinHash signatures, kept on disk and read chunk by chunk
+    through memory maps, estimate each channel's similarity and drop those pairs
+    before any text is read.
+    """
+    if not len(pairs):
+        return np.zeros(0, dtype=bool)
+    sizes = [np.load(work / f"hashes-{k:06d}.npy", mmap_mode="r").shape[0] for k in chunks]
+    starts = np.concatenate(([0], np.cumsum(sizes)))
+    signatures = [np.load(work / f"signatures-{k:06d}.npy", mmap_mode="r") for k in chunks]
+    chunk_of = np.searchsorted(starts, pairs, side="right") - 1
+    limits = np.cumsum([0, options.copy_perm, options.spin_perm, options.entity_perm])
+    floors = [
+        ESTIMATE_FLOOR * options.copy_threshold,
+        ESTIMATE_FLOOR * options.spin_threshold,
+        ESTIMATE_FLOOR * options.entity_threshold,
+    ]
+    keep = np.zeros(len(pairs), dtype=bool)
+    group_keys = chunk_of[:, 0] * len(chunks) + chunk_of[:, 1]
+    for key in np.unique(group_keys):
+        rows = np.flatnonzero(group_keys == key)
+        ca, cb = divmod(int(key), len(chunks))
+        sa = np.asarray(signatures[ca][:, pairs[rows, 0] - starts[ca]])
+        sb = np.asarray(signatures[cb][:, pairs[rows, 1] - starts[cb]])
+        equal = sa == sb
+        for (lo, hi), floor in zip(itertools.pairwise(limits), floors, strict=True):
+            keep[rows] |= equal[lo:hi].mean(axis=0) >= floor
+    return keep
 
 
 # ----------------------------------------------------------------------------- stage 3
@@ -755,6 +827,9 @@ def _write_outputs(
         "records_rejected": rejected_count,
         "duplicate_ids": {"count": len(duplicate_ids), "ids": duplicate_ids[:100]},
         "candidates": len(results),
+        "candidates_bucketed": json.loads((work / "candidates.json").read_text())["bucketed"]
+        if (work / "candidates.json").exists()
+        else len(results),
         "verified_by": by_verdict,
         "settled_by": by_method,
         "pairs": len(pair_rows),
