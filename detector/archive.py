@@ -19,12 +19,19 @@ writer adds; writers wait for each other (busy timeout). Each batch of :meth:`Ar
 is one transaction: a writer killed mid-batch leaves the committed batches complete
 and the killed one absent.
 
-A check fingerprints the suspect, looks up each of its band hashes, ranks the
-archived articles that share buckets by the number of shared bands (rarer buckets
-break ties), keeps ``max_candidates``, and drops those whose exact word 5-gram,
-skeleton 6-gram and name/number overlaps with the suspect are all far below what
-any copy, spun copy or rewrite shows. The rest are verified with
-:func:`detector.compare.compare`, the same code as ``detector compare``.
+A check fingerprints the suspect, looks up each of its band hashes (at most
+:data:`MAX_BUCKET` postings per bucket), ranks the archived articles that share
+buckets by the number of shared bands (rarer buckets break ties: a spun copy may
+share a single skeleton band with its original), keeps ``max_candidates``, and
+drops those whose exact word 5-gram, skeleton 6-gram and name/number overlaps with
+the suspect are all far below what any copy, spun copy or rewrite shows (about
+1 ms each, against about 12 ms for normalising and comparing). The rest are
+verified with :func:`detector.compare.compare`, the same code as ``detector
+compare``, the suspect normalised once and archived articles cached.
+
+The file records the fingerprint settings and a probe of the fingerprint code; when
+either changes, checks and adds refuse until :meth:`Archive.reindex` has recomputed
+the bands from the stored texts.
 """
 
 from __future__ import annotations
@@ -346,8 +353,8 @@ class Archive:
     def _fresh(self) -> None:
         if self._stale:
             raise InputError(
-                f"{self.path} was indexed with other fingerprint settings or code; "
-                "run Archive.reindex() on it first"
+                f"{self.path} was indexed with other fingerprint settings or code; reindex it "
+                f"first (detector index reindex --db {self.path})"
             )
 
     def _create(self, conn: sqlite3.Connection) -> None:
@@ -437,7 +444,7 @@ class Archive:
         """Per text, its (band, key) pairs; empty-set buckets (no grams) are left out."""
         if not texts:
             return []
-        _, bands, _ = fingerprint_texts(texts, self.options)
+        bands = fingerprint_texts(texts, self.options)[1]
         keys = bands.view(np.int64).T.tolist()
         empty = self._empty_keys
         return [[(b, k) for b, k in enumerate(col) if k != empty[b]] for col in keys]
@@ -667,7 +674,7 @@ class Archive:
         shared bands of ``log(1 + articles / bucket size)``).
         """
         self._fresh()
-        _, bands, _ = fingerprint_texts([text], self.options)
+        bands = fingerprint_texts([text], self.options)[1]
         keys = bands[:, 0].view(np.int64).tolist()
         shared: dict[int, int] = {}
         weight: dict[int, float] = {}

@@ -636,6 +636,18 @@ def index_remove(
     typer.echo(f"removed {article_id!r} from {db}", err=True)
 
 
+@index_app.command("reindex")
+def index_reindex(db: ArchiveDb) -> None:
+    """Recompute every article's fingerprints (after an upgrade changed how they are made)."""
+    from .archive import Archive
+
+    with _errors_as_messages():
+        _existing_archive(db)
+        with Archive(db) as archive:
+            done = archive.reindex()
+    typer.echo(f"{done} article(s) reindexed in {db}", err=True)
+
+
 def _numbered(path: Path, n: int) -> Path:
     return path.with_name(f"{path.stem}-{n}{path.suffix}")
 
