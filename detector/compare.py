@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 from .align import align
 from .errors import ConfigError
-from .models import Comparison, Passage, SentencePair
+from .models import DERIVED_VERDICTS, Comparison, Passage, SentencePair
 from .normalize import Document, normalize
 from .provenance import likely_original
 from .shingle import entity_set, stopword_ngrams, word_shingles
@@ -24,7 +24,11 @@ from .similarity import (
 from .spin import spin_evidence
 from .verdict import RuleVerdict, describe
 
-__all__ = ["VerdictMaker", "compare", "measure"]
+__all__ = ["MIN_DERIVED_COVERAGE", "VerdictMaker", "compare", "measure"]
+
+#: A pair is called derived only when at least this share of the shorter text lines up
+#: with the other (labelled derived pairs all have 0.44 or more).
+MIN_DERIVED_COVERAGE = 0.25
 
 
 class VerdictMaker(Protocol):
@@ -149,10 +153,20 @@ def compare(
     measures, alignment, evidence = measure(
         doc_a, doc_b, lexicon=lexicon, seed_threshold=seed_threshold
     )
+    guard_reason = None
     if doc_a.text == doc_b.text and doc_a.text:
         label, score = "duplicate", 1.0
     else:
         label, score = maker.decide(measures)
+        if label in DERIVED_VERDICTS and measures["coverage_max"] < MIN_DERIVED_COVERAGE:
+            # The model learned from whole-text copies; a few shared sentences (a quote,
+            # a boilerplate paragraph) are not a copy of the whole.
+            guard_reason = (
+                f"Only {measures['coverage_max']:.0%} of the shorter text lines up with the "
+                f"other: a few shared passages, not a copy (the model said {label})."
+            )
+            label = "related" if measures.get("word_tfidf_cosine", 0.0) >= 0.2 else "unrelated"
+            score = min(score, 0.49)
     passages = []
     for a0, a1, b0, b1, sim in alignment.passages:
         ras, rae = doc_a.raw_span(doc_a.sentences[a0][0], doc_a.sentences[a1][1])
@@ -189,6 +203,8 @@ def compare(
     unique_examples = [e for e in examples if not (e.lower() in seen or seen.add(e.lower()))]  # type: ignore[func-returns-value]
     repeated = [f"{w} → {r} ×{n}" for w, r, n in evidence.repeated_swaps]
     reasons = describe(label, measures, unique_examples, repeated)
+    if guard_reason:
+        reasons.insert(0, guard_reason)
     if original is not None and original_reasons:
         reasons.append(f"Likely original: {original} ({original_reasons[0]}).")
     model_reasons = getattr(maker, "explain", None)

@@ -218,3 +218,24 @@ def test_bad_options_raise_config_error(kwargs: dict[str, object]) -> None:
 def test_non_string_input_raises_config_error(a: object, b: object) -> None:
     with pytest.raises(ConfigError):
         compare(a, b)  # type: ignore[arg-type]
+
+
+def test_a_few_shared_sentences_are_not_a_copy():
+    """Two sentences quoted inside another story: related at most, never derived."""
+    import json
+
+    from detector.compare import MIN_DERIVED_COVERAGE
+
+    articles = {}
+    with (REPO / "corpus" / "articles.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            record = json.loads(line)
+            articles[record["id"]] = record["text"]
+    wire = articles["pol-01"]
+    quoted = " ".join(wire.split("\n\n")[2].split(". ")[:2])
+    host = articles["bus-03"].split("\n\n")
+    host.insert(3, quoted)
+    result = compare(wire, "\n\n".join(host))
+    assert result.measures["coverage_max"] < MIN_DERIVED_COVERAGE
+    assert result.verdict in ("related", "unrelated")
+    assert not result.derived and result.score < 0.5
