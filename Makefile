@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit corpus train thesaurus bench clean
+.PHONY: demo test test-deps lint typecheck unit corpus train thesaurus bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,11 @@ $(STAMP): $(BIN)/python pyproject.toml
 demo: $(STAMP)
 	$(BIN)/detector compare corpus/seeds/000_6938627cd5ef1f07.txt corpus/seeds/001_7281db72b9a8aca8.txt
 
-## test: lint, type-check, unit tests with doctests, evaluation gate
-test: $(STAMP) lint typecheck unit
+## test: install what the tests need, then lint, type-check, unit tests with doctests, evaluation gate
+test: $(STAMP) test-deps lint typecheck unit
+
+test-deps: $(STAMP)
+	PYTHON=$(BIN)/python bash scripts/install_test_deps.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check detector tests benchmarks scripts
