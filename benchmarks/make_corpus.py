@@ -232,6 +232,13 @@ class Pools:
 _POOLS: Pools | None = None
 
 
+def articles_digest(path: Path = ARTICLES) -> str:
+    """SHA-256 of the articles file: the corpus depends on it as much as on the seed."""
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def pools() -> Pools:
     global _POOLS
     if _POOLS is None:
@@ -571,6 +578,13 @@ def make_corpus(
                 if progress:
                     rate = done / (time.perf_counter() - started)
                     print(f"\r{done:,}/{n_docs:,} docs ({rate:,.0f}/s)", end="", file=sys.stderr)
+        except BaseException:
+            if pool is not None:
+                pool.terminate()
+                pool = None
+            docs_tmp.unlink(missing_ok=True)
+            truth_tmp.unlink(missing_ok=True)
+            raise
         finally:
             if pool is not None:
                 pool.close()
@@ -587,6 +601,7 @@ def make_corpus(
         "counts": counts,
         "fractions": {kind: round(n / n_docs, 4) for kind, n in counts.items()},
         "target_fractions": FRACTIONS,
+        "articles_sha256": articles_digest(),
         "sentence_pool": len(pools().sentences),
         "headline_pool": len(pools().headlines),
     }

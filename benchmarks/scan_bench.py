@@ -253,17 +253,19 @@ def _make_corpus_module() -> Any:
 
 
 def ensure_corpus(docs: int, seed: int, cache: Path, jobs: int) -> tuple[Path, float | None]:
-    """The corpus folder, made unless a complete one for (docs, seed) is cached there."""
+    """The corpus folder, made unless a complete one for (docs, seed) is cached there
+    (made by this version of make_corpus.py from the same corpus/articles.jsonl)."""
     make_corpus = _make_corpus_module()
     folder = corpus_dir(cache, docs, seed)
     meta_path = folder / "meta.json"
     if meta_path.exists():
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        digest = meta.get("articles_sha256")  # absent in corpora made before it was recorded
         if (meta.get("docs"), meta.get("seed"), meta.get("version")) == (
             docs,
             seed,
             make_corpus.VERSION,
-        ):
+        ) and digest in (None, make_corpus.articles_digest()):
             return folder, None
     started = time.perf_counter()
     make_corpus.make_corpus(docs, folder, seed=seed, jobs=jobs or None)

@@ -112,7 +112,12 @@ def candidate_pairs(band_matrix: np.ndarray, *, max_bucket: int = 200) -> np.nda
         starts = np.concatenate(([0], boundaries))
         ends = np.concatenate((boundaries, [n]))
         sizes = ends - starts
-        for s, e in zip(starts[sizes > 1], ends[sizes > 1], strict=True):
+        # Two-member buckets (nearly all of them) in one array operation.
+        twos = starts[sizes == 2]
+        if len(twos):
+            a, b = order[twos], order[twos + 1]
+            found.append(np.column_stack((np.minimum(a, b), np.maximum(a, b))))
+        for s, e in zip(starts[sizes > 2], ends[sizes > 2], strict=True):
             members = np.sort(order[s:e])
             if len(members) > max_bucket:
                 first = members[0]
