@@ -57,7 +57,7 @@ from .errors import ConfigError, DetectorError, InputError
 from .models import DERIVED_VERDICTS, Comparison
 from .normalize import Document
 from .scan import _COMMON_NAMES, ScanOptions, fingerprint_texts
-from .sources import Record, Rejected
+from .sources import Record, Rejected, chunks
 
 __all__ = ["AddResult", "Archive", "ArchiveError", "ArchivedArticle", "Match"]
 
@@ -209,17 +209,6 @@ def _overlap(a: np.ndarray, b: np.ndarray) -> float:
     if not len(a) or not len(b):
         return 0.0
     return len(np.intersect1d(a, b, assume_unique=True)) / min(len(a), len(b))
-
-
-def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    batch: list[Any] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 _SCHEMA = """
@@ -465,7 +454,7 @@ class Archive:
         self._fresh()
         added = unchanged = replaced = 0
         rejected: list[Rejected] = []
-        for chunk in _chunks(records, batch):
+        for chunk in chunks(records, batch):
             good: list[Record] = []
             for item in chunk:
                 if isinstance(item, Rejected):
@@ -501,7 +490,7 @@ class Archive:
         self, conn: sqlite3.Connection, ids: Sequence[str]
     ) -> dict[str, tuple[int, str, tuple[str | None, str | None, str | None]]]:
         out = {}
-        for part in _chunks(ids, 500):
+        for part in chunks(ids, 500):
             marks = ",".join("?" * len(part))
             for num, id_, h, title, date, source in conn.execute(
                 f"SELECT num, id, content_hash, title, date, source FROM articles WHERE id IN ({marks})",
@@ -597,7 +586,7 @@ class Archive:
         done = 0
         with self._sql() as conn:
             nums = [row[0] for row in conn.execute("SELECT num FROM articles ORDER BY num")]
-        for part in _chunks(nums, batch):
+        for part in chunks(nums, batch):
             with self._write() as conn:
                 marks = ",".join("?" * len(part))
                 rows = conn.execute(
@@ -745,7 +734,7 @@ class Archive:
             return []
         rows: dict[int, tuple[str, str, str | None, str | None, str | None, str]] = {}
         with self._sql() as conn:
-            for part in _chunks([num for num, _, _ in ranked], 500):
+            for part in chunks([num for num, _, _ in ranked], 500):
                 marks = ",".join("?" * len(part))
                 for num, *row in conn.execute(
                     "SELECT num, id, text, title, date, source, content_hash FROM articles"

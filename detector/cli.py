@@ -45,6 +45,13 @@ MaxBytes = Annotated[
 NoLexicon = Annotated[
     bool, typer.Option("--no-lexicon", help="Do not use the WordNet synonym lexicon as evidence.")
 ]
+Jobs = Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes; 0 = all cores.")]
+# Field options shared by every command that reads records (scan, index add).
+IdField = Annotated[str, typer.Option("--id-field", help="Field holding the record id.")]
+TextField = Annotated[str, typer.Option("--text-field", help="Field holding the article text.")]
+TitleField = Annotated[str, typer.Option("--title-field", help="Field holding the headline.")]
+DateField = Annotated[str, typer.Option("--date-field", help="Field holding the publication date.")]
+SourceField = Annotated[str, typer.Option("--source-field", help="Field holding the source name.")]
 Rules = Annotated[
     bool,
     typer.Option("--rules", help="Use the documented rule-based verdict instead of the model."),
@@ -104,9 +111,7 @@ def pairs(
         ),
     ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Where to write one result per line.")],
-    jobs: Annotated[
-        int, typer.Option("--jobs", "-j", min=0, help="Worker processes; 0 = all cores.")
-    ] = 0,
+    jobs: Jobs = 0,
     no_lexicon: NoLexicon = False,
     rules: Rules = False,
 ) -> None:
@@ -213,9 +218,7 @@ def evaluate(
         Path | None, typer.Option("--model", help="A verdict model artifact to use.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
-    jobs: Annotated[
-        int, typer.Option("--jobs", "-j", min=0, help="Worker processes; 0 = all cores.")
-    ] = 0,
+    jobs: Jobs = 0,
     no_lexicon: NoLexicon = False,
     rules: Rules = False,
 ) -> None:
@@ -304,9 +307,7 @@ def train(
             "--spinner", help="Train on spun pairs of one spinner only: all, wordnet or moby."
         ),
     ] = "all",
-    jobs: Annotated[
-        int, typer.Option("--jobs", "-j", min=0, help="Worker processes; 0 = all cores.")
-    ] = 0,
+    jobs: Jobs = 0,
 ) -> None:
     """Fit the calibrated verdict model on the train split, tuned on dev; write a JSON artifact."""
     from .errors import ConfigError
@@ -357,9 +358,7 @@ def scan(
         ),
     ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
-    jobs: Annotated[
-        int, typer.Option("--jobs", "-j", min=0, help="Worker processes; 0 = all cores.")
-    ] = 0,
+    jobs: Jobs = 0,
     engine: Annotated[str, typer.Option("--engine", help="'local' (default) or 'dask'.")] = "local",
     scheduler: Annotated[
         str | None, typer.Option("--scheduler", help="Dask scheduler address, with --engine dask.")
@@ -371,21 +370,11 @@ def scan(
         list[str] | None,
         typer.Option("--format", help="Also write pairs and clusters as parquet or csv."),
     ] = None,
-    id_field: Annotated[
-        str, typer.Option("--id-field", help="Field holding the record id.")
-    ] = "id",
-    text_field: Annotated[
-        str, typer.Option("--text-field", help="Field holding the article text.")
-    ] = "text",
-    title_field: Annotated[
-        str, typer.Option("--title-field", help="Field holding the headline.")
-    ] = "title",
-    date_field: Annotated[
-        str, typer.Option("--date-field", help="Field holding the publication date.")
-    ] = "date",
-    source_field: Annotated[
-        str, typer.Option("--source-field", help="Field holding the source name.")
-    ] = "source",
+    id_field: IdField = "id",
+    text_field: TextField = "text",
+    title_field: TitleField = "title",
+    date_field: DateField = "date",
+    source_field: SourceField = "source",
     copy_threshold: Annotated[
         float, typer.Option("--copy-threshold", help="Word 5-gram Jaccard for copy candidates.")
     ] = 0.5,
@@ -564,21 +553,11 @@ def index_add(
         ),
     ],
     db: ArchiveDb,
-    id_field: Annotated[
-        str, typer.Option("--id-field", help="Field holding the record id.")
-    ] = "id",
-    text_field: Annotated[
-        str, typer.Option("--text-field", help="Field holding the article text.")
-    ] = "text",
-    title_field: Annotated[
-        str, typer.Option("--title-field", help="Field holding the headline.")
-    ] = "title",
-    date_field: Annotated[
-        str, typer.Option("--date-field", help="Field holding the publication date.")
-    ] = "date",
-    source_field: Annotated[
-        str, typer.Option("--source-field", help="Field holding the source name.")
-    ] = "source",
+    id_field: IdField = "id",
+    text_field: TextField = "text",
+    title_field: TitleField = "title",
+    date_field: DateField = "date",
+    source_field: SourceField = "source",
     batch: Annotated[int, typer.Option("--batch", min=1, help="Records per transaction.")] = 500,
 ) -> None:
     """Add articles to the archive (created if missing); re-adding the same records is a no-op."""

@@ -54,7 +54,7 @@ from .minhash import (
     token_hashes,
 )
 from .models import DERIVED_VERDICTS
-from .sources import FieldMap, Record, Rejected, iter_records
+from .sources import FieldMap, Record, Rejected, chunks, iter_records
 
 __all__ = ["ScanOptions", "ScanResult", "scan"]
 
@@ -231,17 +231,6 @@ def _atomic_write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _chunks(records: Iterator[Record | Rejected], size: int) -> Iterator[list[Record | Rejected]]:
-    batch: list[Record | Rejected] = []
-    for item in records:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def _write_chunk_files(work: Path, k: int, items: list[Record | Rejected]) -> list[str]:
     """Texts, metadata and rejections of chunk ``k``; returns the texts in order."""
     texts: list[str] = []
@@ -292,7 +281,7 @@ def _read_stage(
 
     def jobs() -> Iterator[tuple[Any, ...]]:
         nonlocal read
-        for k, items in enumerate(_chunks(records, options.chunk_size)):
+        for k, items in enumerate(chunks(records, options.chunk_size)):
             read += len(items)
             if k < done:
                 continue  # finished in an earlier run
