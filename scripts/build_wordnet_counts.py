@@ -45,7 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
     if not (args.wordnet_dir / "cntlist.rev").is_file():
-        print(f"no cntlist.rev in {args.wordnet_dir}: install Debian's wordnet-base", file=sys.stderr)
+        print(
+            f"no cntlist.rev in {args.wordnet_dir}: install Debian's wordnet-base", file=sys.stderr
+        )
         return 2
     args.out.write_bytes(build(args.wordnet_dir))
     return 0
