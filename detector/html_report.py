@@ -227,6 +227,16 @@ def _sub_tip(i: int, a_text: object, b_text: object, synonym: object) -> str:
 # --------------------------------------------------------------------------- page
 
 
+#: Background colours of the verdict badges, shared by this report and the web page.
+VERDICT_BADGE_CSS = """\
+.v-duplicate, .v-near_duplicate { background: #b42318; }
+.v-spun { background: #8e24aa; }
+.v-rewrite { background: #b54708; }
+.v-related { background: #1f6feb; }
+.v-unrelated { background: #2e7d32; }
+.v-unknown { background: #57606a; }
+"""
+
 _CSS = """
 :root {
   --ink: #1f2328; --muted: #57606a; --line: #d0d7de; --paper: #ffffff; --soft: #f6f8fa;
@@ -248,12 +258,6 @@ h3 { font-size: .8rem; margin: 0 0 6px; text-transform: uppercase; letter-spacin
   margin-bottom: 14px; }
 .badge { display: inline-block; padding: 3px 12px; border-radius: 999px; color: #fff;
   font-weight: 700; font-size: 1.05rem; letter-spacing: .02em; }
-.v-duplicate, .v-near_duplicate { background: #b42318; }
-.v-spun { background: #8e24aa; }
-.v-rewrite { background: #b54708; }
-.v-related { background: #1f6feb; }
-.v-unrelated { background: #2e7d32; }
-.v-unknown { background: #57606a; }
 .score { font-size: 1.05rem; font-weight: 600; }
 .model, .verdict-desc { color: var(--muted); }
 .verdict-desc { flex-basis: 100%; margin: 0; }
@@ -339,6 +343,7 @@ footer { margin-top: 24px; color: var(--muted); font-size: .8rem; }
 }
 """
 
+_CSS += VERDICT_BADGE_CSS
 _CSS += "".join(
     f".c{k} {{ background: {bg}; }} .c{k}[data-n]::before {{ background: {strong}; }}\n"
     for k, (bg, strong) in enumerate(PAIR_COLOURS)

@@ -69,7 +69,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .archive import Archive, Match
 from .compare import compare as compare_texts
 from .errors import DetectorError, InputError
-from .html_report import VERDICT_LABELS, comparison_html
+from .html_report import VERDICT_BADGE_CSS, VERDICT_LABELS, comparison_html
 from .models import Comparison
 from .readers import read_text
 
@@ -290,12 +290,6 @@ button[disabled] { background: #8c959f; cursor: progress; }
 .match a:hover, .match a:focus { border-color: var(--accent); background: #f3f8ff; }
 .badge { display: inline-block; padding: 2px 10px; border-radius: 999px; color: #fff;
   font-weight: 700; font-size: .88rem; text-align: center; }
-.v-duplicate, .v-near_duplicate { background: #b42318; }
-.v-spun { background: #8e24aa; }
-.v-rewrite { background: #b54708; }
-.v-related { background: #1f6feb; }
-.v-unrelated { background: #2e7d32; }
-.v-unknown { background: #57606a; }
 .score { font-weight: 700; font-variant-numeric: tabular-nums; }
 .title { font-weight: 600; overflow-wrap: anywhere; }
 .meta { color: var(--muted); font-size: .85rem; white-space: nowrap; }
@@ -308,6 +302,7 @@ code { background: var(--soft); padding: 0 4px; border-radius: 4px; }
   .why, .open, .meta { grid-column: 1 / 4; }
 }
 """
+_CSS += VERDICT_BADGE_CSS
 
 _JS = """
 (function () {
