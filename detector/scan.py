@@ -4,19 +4,21 @@ input record accounted for.
 Stages, each checkpointed in ``OUT/.scan-work`` so that ``resume=True`` finishes an
 interrupted scan with the same output as an uninterrupted one:
 
-1. **read**: records stream in fixed-size chunks (:func:`detector.sources.iter_records`);
-   texts and metadata go to disk, bad records to the rejected list; workers compute
-   per text a content hash and two sets of LSH band hashes: MinHash of word 5-grams
-   (copies, near-duplicates) and of skeleton 6-grams (function words and numbers with
-   content words masked, which survive spinning; see :func:`detector.minhash.skeleton_tokens`).
+1. **read**: records stream in fixed-size chunks (:func:`detector.sources.iter_records`;
+   JSON lines are split in the main process and parsed in the workers); workers store
+   texts and metadata, list bad records as rejected, and compute per text a content
+   hash and LSH band hashes: MinHash of word 5-grams (copies, near-duplicates), of
+   skeleton 6-grams (function words and numbers with content words masked, which
+   survive spinning; see :func:`detector.minhash.skeleton_tokens`) and of names and numbers.
 2. **candidates**: identical content hashes, and documents sharing an LSH bucket in
    either channel (sorted arrays, :func:`detector.lsh.candidate_pairs`).
    A third channel, MinHash of the set of names and numbers, brings in rewrites.
 3. **verify**: every candidate is checked before it becomes a pair. Identical texts
-   are duplicates; a pair whose word 5-grams show a plain copy (one text holds at
-   least 75 % of the other's 5-grams and the other at least 50 %) is settled without
-   alignment (duplicate when both hold 90 %, else near-duplicate); everything else
-   goes through :func:`detector.compare`, the same code as ``detector compare``.
+   are duplicates; the cheap checks of :mod:`detector.triage` settle plain copies
+   (word 5-gram containment) and word-for-word edits (a token-level alignment that
+   tells a light edit from a spin by the swaps, with function words and numbers kept
+   in place); everything else goes through :func:`detector.compare`, the same code as
+   ``detector compare``.
 4. **cluster**: connected components of verified pairs only (union-find), each with
    its likely original.
 """
@@ -24,6 +26,7 @@ interrupted scan with the same output as an uninterrupted one:
 from __future__ import annotations
 
 import hashlib
+import io
 import itertools
 import json
 import os
@@ -54,7 +57,8 @@ from .minhash import (
     token_hashes,
 )
 from .models import DERIVED_VERDICTS
-from .sources import FieldMap, Record, Rejected, chunks, iter_records
+from .sources import FieldMap, Pending, Record, Rejected, chunks, iter_records, resolve
+from .triage import Words, settle
 
 __all__ = ["ScanOptions", "ScanResult", "scan"]
 
@@ -232,28 +236,33 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 
 def _write_chunk_files(work: Path, k: int, items: list[Record | Rejected]) -> list[str]:
-    """Texts, metadata and rejections of chunk ``k``; returns the texts in order."""
+    """Texts, metadata and rejections of chunk ``k``; returns the texts in order.
+
+    Texts go to one UTF-8 blob per chunk, with their byte offsets in ``offsets-k.npy``
+    (one more than texts), so that verification reads a text with one ``pread``.
+    """
     texts: list[str] = []
     meta_lines: list[str] = []
-    text_blob = bytearray()
     rejected_lines: list[str] = []
+    ids: list[str] = []
     for item in items:
         if isinstance(item, Rejected):
             rejected_lines.append(json.dumps(item.to_dict(), ensure_ascii=False))
             continue
-        line = (json.dumps(item.text, ensure_ascii=False) + "\n").encode("utf-8")
         meta = {
             "id": item.id,
             "title": item.title,
             "date": item.date,
             "source": item.source,
             "origin": item.origin,
-            "offset": len(text_blob),
         }
-        text_blob.extend(line)
         meta_lines.append(json.dumps(meta, ensure_ascii=False))
         texts.append(item.text)
-    _atomic_write(work / f"texts-{k:06d}.jsonl", bytes(text_blob))
+        ids.append(item.id)
+    encoded = [t.encode("utf-8", "surrogatepass") for t in texts]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(e) for e in encoded], out=offsets[1:])
+    _atomic_write(work / f"texts-{k:06d}.bin", b"".join(encoded))
     _atomic_write(
         work / f"meta-{k:06d}.jsonl", ("\n".join(meta_lines) + "\n" if meta_lines else "").encode()
     )
@@ -261,9 +270,15 @@ def _write_chunk_files(work: Path, k: int, items: list[Record | Rejected]) -> li
         work / f"rejected-{k:06d}.jsonl",
         ("\n".join(rejected_lines) + "\n" if rejected_lines else "").encode(),
     )
-    ids = np.array([_id_hash(i.id) for i in items if isinstance(i, Record)], dtype=np.uint64)
-    np.save(work / f"ids-{k:06d}.npy", ids)
+    _save(work / f"offsets-{k:06d}.npy", offsets)
+    _save(work / f"ids-{k:06d}.npy", np.array([_id_hash(i) for i in ids], dtype=np.uint64))
     return texts
+
+
+def _save(path: Path, array: np.ndarray) -> None:
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    _atomic_write(path, buffer.getvalue())
 
 
 def _read_stage(
@@ -276,7 +291,8 @@ def _read_stage(
     done = 0
     while (work / f"chunk-{done:06d}.done").exists():
         done += 1
-    records = iter_records(inputs, fields=options.fields, max_chars=options.max_chars)
+    # JSON lines are only split here and parsed in the workers (Pending items).
+    records = iter_records(inputs, fields=options.fields, max_chars=options.max_chars, defer=True)
     read = 0
 
     def jobs() -> Iterator[tuple[Any, ...]]:
@@ -285,35 +301,32 @@ def _read_stage(
             read += len(items)
             if k < done:
                 continue  # finished in an earlier run
-            texts = _write_chunk_files(work, k, items)
-            yield (k, texts)
+            yield (k, str(work), items)
 
-    for k, hashes, bands, signatures in ordered_map(
-        engine, partial(_fingerprint_chunk, options=options), jobs()
-    ):
-        np.save(work / f"hashes-{k:06d}.npy", hashes)
-        np.save(work / f"bands-{k:06d}.npy", bands)
-        np.save(work / f"signatures-{k:06d}.npy", signatures)
+    for k in ordered_map(engine, partial(_ingest_chunk, options=options), jobs()):
         _atomic_write(work / f"chunk-{k:06d}.done", b"")
         if progress:
             progress("read", read, None)
     return read
 
 
-def _fingerprint_chunk(
-    k: int, texts: list[str], *, options: ScanOptions
-) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
-    if not texts:
+def _ingest_chunk(
+    k: int, work: str, items: list[Record | Rejected | Pending], *, options: ScanOptions
+) -> int:
+    """Parse, store and fingerprint chunk ``k`` (in a worker); returns ``k``."""
+    texts = _write_chunk_files(Path(work), k, [resolve(item) for item in items])
+    if texts:
+        hashes, bands, signatures = fingerprint_texts(texts, options)
+    else:
         n_bands = sum(b for _, b in options.channels)
         n_perm = options.copy_perm + options.spin_perm + options.entity_perm
-        return (
-            k,
-            np.empty(0, dtype=np.uint64),
-            np.empty((n_bands, 0), dtype=np.uint64),
-            np.empty((n_perm, 0), dtype=np.uint32),
-        )
-    hashes, bands, signatures = fingerprint_texts(texts, options)
-    return k, hashes, bands, signatures
+        hashes = np.empty(0, dtype=np.uint64)
+        bands = np.empty((n_bands, 0), dtype=np.uint64)
+        signatures = np.empty((n_perm, 0), dtype=np.uint32)
+    _save(Path(work) / f"hashes-{k:06d}.npy", hashes)
+    _save(Path(work) / f"bands-{k:06d}.npy", bands)
+    _save(Path(work) / f"signatures-{k:06d}.npy", signatures)
+    return k
 
 
 def _chunk_ids(work: Path) -> list[int]:
@@ -336,12 +349,12 @@ def _candidate_stage(work: Path, options: ScanOptions) -> tuple[int, np.ndarray,
         else np.empty(0, np.uint64)
     )
     n = len(hashes)
-    # Where each document's text lives: (chunk, byte offset).
-    locations: list[tuple[int, int]] = []
+    # Where each document's text lives: (chunk, start byte, end byte).
+    locations = [np.empty((0, 3), dtype=np.int64)]
     for k in chunks:
-        with (work / f"meta-{k:06d}.jsonl").open(encoding="utf-8") as fh:
-            locations.extend((k, json.loads(line)["offset"]) for line in fh if line.strip())
-    np.save(work / "locations.npy", np.array(locations, dtype=np.int64).reshape(-1, 2))
+        offsets = np.load(work / f"offsets-{k:06d}.npy")
+        locations.append(np.column_stack((np.full(len(offsets) - 1, k), offsets[:-1], offsets[1:])))
+    np.save(work / "locations.npy", np.concatenate(locations))
     if n < 2:
         empty = np.empty((0, 2), dtype=np.int64)
         return n, empty, np.empty(0, dtype=bool)
@@ -426,13 +439,21 @@ def _locations(path: str) -> np.ndarray:
     return np.load(path)
 
 
+@lru_cache(maxsize=64)
+def _texts_file(path: str) -> int:
+    return os.open(path, os.O_RDONLY)
+
+
 @lru_cache(maxsize=2048)
 def _text(work: str, index: int) -> str:
-    chunk, offset = _locations(os.path.join(work, "locations.npy"))[index]
-    with open(os.path.join(work, f"texts-{int(chunk):06d}.jsonl"), "rb") as fh:
-        fh.seek(int(offset))
-        value: str = json.loads(fh.readline())
-        return value
+    chunk, start, end = (int(x) for x in _locations(os.path.join(work, "locations.npy"))[index])
+    fd = _texts_file(os.path.join(work, f"texts-{chunk:06d}.bin"))
+    return os.pread(fd, end - start, start).decode("utf-8", "surrogatepass")
+
+
+@lru_cache(maxsize=2048)
+def _words(work: str, index: int, k: int) -> Words:
+    return Words(light_tokens(_text(work, index)), k)
 
 
 @lru_cache(maxsize=512)
@@ -442,31 +463,14 @@ def _document(work: str, index: int) -> Any:
     return normalize(_text(work, index))
 
 
-def _plain_copy(a: str, b: str, options: ScanOptions) -> tuple[str, float, str | None] | None:
-    """Settle a clear copy from word 5-grams: one text contained in the other."""
-    ta, tb = light_tokens(a), light_tokens(b)
-    sa = set(shingle_hashes(ta, options.shingle_k).tolist())
-    sb = set(shingle_hashes(tb, options.shingle_k).tolist())
-    if not sa or not sb:
-        return None
-    shared = len(sa & sb)
-    in_a, in_b = shared / len(sa), shared / len(sb)
-    # 75 % of one text's 5-grams in the other is a copy; spun copies keep under 40 %
-    # and rewrites under 10 % (corpus/pairs.jsonl), so nothing else is settled here.
-    if max(in_a, in_b) < 0.75 or min(in_a, in_b) < 0.5:
-        return None
-    # The fuller text is the likely original: syndicated copies are trimmed.
-    original = None if abs(len(ta) - len(tb)) < 5 else ("a" if len(ta) > len(tb) else "b")
-    if min(in_a, in_b) >= 0.9:
-        # Each holds 90 % of the other: the same text in different page furniture.
-        return "duplicate", 0.9 + 0.1 * min(in_a, in_b), original
-    return "near_duplicate", 0.8 + 0.1 * min(in_a, in_b), original
-
-
 def verify_pairs(
     work: str, pairs: np.ndarray, identical: np.ndarray, options: ScanOptions
 ) -> list[dict[str, Any]]:
-    """Verify candidate pairs; one result per pair, in order."""
+    """Verify candidate pairs; one result per pair, in order.
+
+    Identical texts are duplicates; :func:`detector.triage.settle` settles clear
+    copies and word-for-word edits from the word tokens; the rest go to ``compare``.
+    """
     from .compare import compare
 
     out: list[dict[str, Any]] = []
@@ -483,17 +487,17 @@ def verify_pairs(
                 }
             )
             continue
-        settled = _plain_copy(_text(work, i), _text(work, j), options)
+        k = options.shingle_k
+        settled = settle(_words(work, i, k), _words(work, j, k), k=k, lexicon=options.lexicon)
         if settled is not None:
-            verdict, score, original = settled
             out.append(
                 {
                     "i": i,
                     "j": j,
-                    "verdict": verdict,
-                    "score": round(score, 4),
-                    "original": original,
-                    "by": "shingles",
+                    "verdict": settled.verdict,
+                    "score": settled.score,
+                    "original": settled.original,
+                    "by": settled.by,
                 }
             )
             continue
@@ -659,7 +663,7 @@ def _manifest(inputs: Sequence[str | Path], options: ScanOptions) -> dict[str, A
     return {
         "inputs": [str(Path(i)) for i in inputs],
         "options": options.fingerprint_key(),
-        "version": 1,
+        "version": 2,
     }
 
 

@@ -72,7 +72,7 @@ from urllib.parse import urlsplit
 from .errors import ConfigError, InputError
 from .readers import DEFAULT_MAX_BYTES, decode_bytes, html_to_text, looks_like_html, read_jsonl
 
-__all__ = ["FieldMap", "Record", "Rejected", "iter_records"]
+__all__ = ["FieldMap", "Pending", "Record", "Rejected", "iter_records", "resolve"]
 
 
 @dataclass(frozen=True)
@@ -129,6 +129,7 @@ class _Options:
     fields: FieldMap
     max_chars: int
     min_chars: int
+    defer: bool = False
 
     @property
     def max_bytes(self) -> int:
@@ -151,7 +152,8 @@ def iter_records(
     fields: FieldMap = FieldMap(),
     max_chars: int = 1_000_000,
     min_chars: int = 1,
-) -> Iterator[Record | Rejected]:
+    defer: bool = False,
+) -> Iterator[Record | Rejected | Pending]:
     """Stream the records of files and folders: one :class:`Record` or :class:`Rejected` each.
 
     Parameters
@@ -162,6 +164,10 @@ def iter_records(
         Field (column) names of JSON, CSV and Parquet records.
     max_chars, min_chars : int
         Texts longer or shorter than these (in characters) are rejected.
+    defer : bool
+        Yield each line of a JSON Lines file as a :class:`Pending` that is parsed and
+        checked later with :func:`resolve`, possibly in another process: the reader
+        then only splits lines, and a batch scan parses in its workers.
 
     Raises
     ------
@@ -173,10 +179,29 @@ def iter_records(
     if max_chars < min_chars:
         raise ConfigError(f"max_chars ({max_chars}) must not be below min_chars ({min_chars})")
     items: list[str | Path] = [inputs] if isinstance(inputs, (str, Path)) else list(inputs)
-    return _iter_inputs(items, _Options(fields, max_chars, min_chars))
+    return _iter_inputs(items, _Options(fields, max_chars, min_chars, defer))
 
 
-def _iter_inputs(items: list[str | Path], opts: _Options) -> Iterator[Record | Rejected]:
+@dataclass(frozen=True)
+class Pending:
+    """A line of a JSON Lines file, read but not yet parsed (see ``iter_records(defer=True)``)."""
+
+    raw: bytes
+    number: int
+    file: str
+    opts: _Options
+
+    def resolve(self) -> Record | Rejected:
+        """Parse and check the line: exactly what the reader yields without ``defer``."""
+        return _jsonl_line(self.raw, self.number, self.file, self.opts)
+
+
+def resolve(item: Record | Rejected | Pending) -> Record | Rejected:
+    """``item`` itself, or the Record or Rejected a :class:`Pending` line stands for."""
+    return item.resolve() if isinstance(item, Pending) else item
+
+
+def _iter_inputs(items: list[str | Path], opts: _Options) -> Iterator[Record | Rejected | Pending]:
     for item in items:
         yield from _read_input(Path(item), _printable(str(item)), opts)
 
@@ -231,7 +256,7 @@ def _one_line(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _read_input(path: Path, name: str, opts: _Options) -> Iterator[Record | Rejected]:
+def _read_input(path: Path, name: str, opts: _Options) -> Iterator[Record | Rejected | Pending]:
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
@@ -252,7 +277,9 @@ def _read_input(path: Path, name: str, opts: _Options) -> Iterator[Record | Reje
         yield from _read_records(path, kind, name, opts)
 
 
-def _read_records(path: Path, kind: str, name: str, opts: _Options) -> Iterator[Record | Rejected]:
+def _read_records(
+    path: Path, kind: str, name: str, opts: _Options
+) -> Iterator[Record | Rejected | Pending]:
     if kind == "jsonl":
         yield from _read_jsonl(path, name, opts)
     elif kind == "csv":
@@ -435,7 +462,7 @@ def _stream_reason(exc: BaseException) -> str:
 # ----------------------------------------------------------------------------- JSON Lines
 
 
-def _read_jsonl(path: Path, name: str, opts: _Options) -> Iterator[Record | Rejected]:
+def _read_jsonl(path: Path, name: str, opts: _Options) -> Iterator[Record | Rejected | Pending]:
     """One result per non-blank line (lines split at ``\\n``; blank = only ASCII whitespace)."""
     try:
         stream = _open_binary(path)
@@ -480,7 +507,11 @@ def _read_jsonl(path: Path, name: str, opts: _Options) -> Iterator[Record | Reje
                 raw = raw.removeprefix(codecs.BOM_UTF8)
             if not raw.strip():
                 continue
-            yield _jsonl_line(raw, number, name, opts)
+            yield (
+                Pending(raw, number, name, opts)
+                if opts.defer
+                else _jsonl_line(raw, number, name, opts)
+            )
 
 
 def _jsonl_line(raw: bytes, number: int, name: str, opts: _Options) -> Record | Rejected:
@@ -714,7 +745,7 @@ def _html_article(page: str) -> tuple[str, str | None]:
 # ----------------------------------------------------------------------------- folders
 
 
-def _read_folder(root: Path, name: str, opts: _Options) -> Iterator[Record | Rejected]:
+def _read_folder(root: Path, name: str, opts: _Options) -> Iterator[Record | Rejected | Pending]:
     for found in _walk(root, "", name):
         if isinstance(found, Rejected):
             yield found

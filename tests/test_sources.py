@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from detector import sources
 from detector.errors import ConfigError
-from detector.sources import FieldMap, Record, Rejected, iter_records
+from detector.sources import FieldMap, Pending, Record, Rejected, iter_records, resolve
 
 DATA = Path(__file__).resolve().parent / "data" / "sources"
 
@@ -844,6 +844,19 @@ def _csv_expected(data: bytes) -> int:
 def test_fuzz_jsonl_bytes(tmp_path: Path, data: bytes) -> None:
     path = write(tmp_path / "fuzz.jsonl", data)
     _check_accounting(run(path), _jsonl_expected(data))
+    # Deferred parsing (a scan parses lines in its workers) resolves to the same items.
+    deferred = [resolve(item) for item in iter_records([path], defer=True)]
+    assert deferred == run(path)
+
+
+def test_deferred_lines_resolve_to_the_same_records(tmp_path: Path) -> None:
+    jsonl = DATA / "records.jsonl"
+    packed = tmp_path / "packed.jsonl.gz"
+    packed.write_bytes(gzip.compress(jsonl.read_bytes()))
+    inputs = [jsonl, packed, DATA]
+    items = list(iter_records(inputs, defer=True))
+    assert any(isinstance(item, Pending) for item in items)
+    assert [resolve(item) for item in items] == list(iter_records(inputs))
 
 
 @FUZZ
