@@ -66,7 +66,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import IO, Any, TypeVar, cast
+from typing import IO, Any, Literal, TypeVar, cast, overload
 from urllib.parse import urlsplit
 
 from .errors import ConfigError, InputError
@@ -144,6 +144,28 @@ class _Options:
     @property
     def csv_field_chars(self) -> int:
         return max(2 * self.max_chars, 131_072)
+
+
+@overload
+def iter_records(
+    inputs: Sequence[str | Path],
+    *,
+    fields: FieldMap = ...,
+    max_chars: int = ...,
+    min_chars: int = ...,
+    defer: Literal[False] = ...,
+) -> Iterator[Record | Rejected]: ...
+
+
+@overload
+def iter_records(
+    inputs: Sequence[str | Path],
+    *,
+    fields: FieldMap = ...,
+    max_chars: int = ...,
+    min_chars: int = ...,
+    defer: bool,
+) -> Iterator[Record | Rejected | Pending]: ...
 
 
 def iter_records(
