@@ -1,7 +1,7 @@
 """A persistent archive of published articles, to check suspect texts against.
 
 One SQLite file (standard library :mod:`sqlite3`) holds the articles and their LSH
-band hashes, the same fingerprints a scan uses (:func:`detector.scan.fingerprint_texts`:
+band hashes, the same fingerprints a scan uses (:func:`detector.fingerprint.fingerprint_batch`:
 word 5-grams for copies, skeleton 6-grams that survive spinning, names and numbers
 for rewrites)::
 
@@ -54,9 +54,10 @@ from typing import Any
 import numpy as np
 
 from .errors import ConfigError, DetectorError, InputError
+from .fingerprint import fingerprint_batch
 from .models import DERIVED_VERDICTS, Comparison
 from .normalize import Document
-from .scan import _COMMON_NAMES, ScanOptions, fingerprint_texts
+from .scan import _COMMON_NAMES, ScanOptions
 from .sources import Record, Rejected, chunks
 
 __all__ = ["AddResult", "Archive", "ArchiveError", "ArchivedArticle", "Match"]
@@ -172,7 +173,7 @@ def _options_key(options: ScanOptions) -> str:
 def _probe(options: ScanOptions) -> str:
     """Band hashes of a fixed sentence: they change when the fingerprint code changes."""
     return hashlib.blake2b(
-        fingerprint_texts([_PROBE], options)[1].tobytes(), digest_size=8
+        fingerprint_batch([_PROBE], options)[1].tobytes(), digest_size=8
     ).hexdigest()
 
 
@@ -182,7 +183,11 @@ def _origin(origin: str) -> tuple[str, str]:
 
 
 def _sets(text: str, options: ScanOptions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Exact word k-gram, skeleton k-gram and name/number hash sets, as the scan makes them."""
+    """Word k-gram, skeleton k-gram and name/number hash sets, for ranking candidates.
+
+    Made with the scan's functions; the skeleton set holds every skeleton k-gram (the
+    scan's LSH keys leave out the generic ones, :func:`~detector.minhash.skeleton_gram_hashes`).
+    """
     from .minhash import (
         _digit_mask,
         analyze,
@@ -297,7 +302,7 @@ class Archive:
             conn.close()
             self._conn = None
             raise
-        self._empty_keys = fingerprint_texts([""], self.options)[1][:, 0].view(np.int64).tolist()
+        self._empty_keys = fingerprint_batch([""], self.options)[1][:, 0].view(np.int64).tolist()
 
     # ------------------------------------------------------------------ opening
 
@@ -433,7 +438,7 @@ class Archive:
         """Per text, its (band, key) pairs; empty-set buckets (no grams) are left out."""
         if not texts:
             return []
-        bands = fingerprint_texts(texts, self.options)[1]
+        bands = fingerprint_batch(texts, self.options)[1]
         keys = bands.view(np.int64).T.tolist()
         empty = self._empty_keys
         return [[(b, k) for b, k in enumerate(col) if k != empty[b]] for col in keys]
@@ -663,7 +668,7 @@ class Archive:
         shared bands of ``log(1 + articles / bucket size)``).
         """
         self._fresh()
-        bands = fingerprint_texts([text], self.options)[1]
+        bands = fingerprint_batch([text], self.options)[1]
         keys = bands[:, 0].view(np.int64).tolist()
         shared: dict[int, int] = {}
         weight: dict[int, float] = {}

@@ -387,7 +387,7 @@ class MinHasher:
     ((16, 2), True)
     """
 
-    def __init__(self, num_perm: int = 128, seed: int = 1, *, block_shingles: int = 32_768) -> None:
+    def __init__(self, num_perm: int = 128, seed: int = 1, *, block_shingles: int = 8192) -> None:
         if num_perm < 1:
             raise ValueError(f"num_perm must be >= 1, got {num_perm}")
         self.num_perm = num_perm

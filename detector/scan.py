@@ -43,6 +43,7 @@ import numpy as np
 
 from .engines import Engine, ordered_map
 from .errors import ConfigError, InputError
+from .fingerprint import content_hash, fingerprint_batch
 from .lsh import band_hashes, candidate_pairs, optimal_bands
 from .minhash import (
     MinHasher,
@@ -132,11 +133,6 @@ class ScanResult:
 # ----------------------------------------------------------------------------- stage 1
 
 
-def _content_hash(tokens: list[str]) -> int:
-    digest = hashlib.blake2b(" ".join(tokens).encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "little")
-
-
 #: Names that recur across unrelated stories and say nothing about a copy.
 _COMMON_NAMES = frozenset(
     [
@@ -166,7 +162,10 @@ _COMMON_NAMES = frozenset(
 def fingerprint_texts(
     texts: Sequence[str], options: ScanOptions
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Content hashes, band hashes and MinHash signatures of a batch of texts.
+    """Content hashes, band hashes and MinHash signatures of texts, one text at a time.
+
+    The plain per-document pipeline: scans use :func:`detector.fingerprint.fingerprint_batch`,
+    which gives the same arrays, bit for bit, several times faster (tested against this).
 
     Three channels, stacked in :attr:`ScanOptions.channels` order: word 5-grams
     (copies), skeleton 6-grams (spun copies; generic grams left out, see
@@ -186,8 +185,8 @@ def fingerprint_texts(
     word_sets, skeleton_sets, entity_sets = [], [], []
     for n, text in enumerate(texts):
         tokens, names = analyze(text)
-        hashes[n] = _content_hash(tokens)
         t = token_hashes(tokens)
+        hashes[n] = content_hash(t)
         digits = _digit_mask(tokens)
         word_sets.append(gram_hashes(t, options.shingle_k))
         skeleton = skeleton_hashes(tokens, t, digits)
@@ -316,7 +315,7 @@ def _ingest_chunk(
     """Parse, store and fingerprint chunk ``k`` (in a worker); returns ``k``."""
     texts = _write_chunk_files(Path(work), k, [resolve(item) for item in items])
     if texts:
-        hashes, bands, signatures = fingerprint_texts(texts, options)
+        hashes, bands, signatures = fingerprint_batch(texts, options)
     else:
         n_bands = sum(b for _, b in options.channels)
         n_perm = options.copy_perm + options.spin_perm + options.entity_perm
