@@ -287,9 +287,14 @@ class SynonymLexicon:
         t = self._load()
         found: set[int] = set()
         if key:
+            # Each candidate form once, with the parts of speech it was made for (the
+            # word itself is a candidate for all four).
+            wanted: dict[str, int] = {}
             for pos, bit in _POS_BITS.items():
                 for candidate in self._candidates(key, pos):
-                    found.update(i for i in self._ids_of_key(candidate) if t.lemma_pos[i] & bit)
+                    wanted[candidate] = wanted.get(candidate, 0) | bit
+            for candidate, bits in wanted.items():
+                found.update(i for i in self._ids_of_key(candidate) if t.lemma_pos[i] & bits)
         ids = tuple(sorted(found))
         if len(self._cache) >= _CACHE_LIMIT:
             self._cache.clear()

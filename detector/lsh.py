@@ -117,14 +117,16 @@ def candidate_pairs(band_matrix: np.ndarray, *, max_bucket: int = 200) -> np.nda
         if len(twos):
             a, b = order[twos], order[twos + 1]
             found.append(np.column_stack((np.minimum(a, b), np.maximum(a, b))))
-        for s, e in zip(starts[sizes > 2], ends[sizes > 2], strict=True):
+        # Larger buckets, all those of one size at once: a (buckets x size) matrix of
+        # members, each row sorted, then every pair of columns.
+        for size in np.unique(sizes[(sizes > 2) & (sizes <= max_bucket)]).tolist():
+            rows = starts[sizes == size]
+            members = np.sort(order[rows[:, np.newaxis] + np.arange(size)], axis=1)
+            i, j = np.triu_indices(size, k=1)
+            found.append(np.column_stack((members[:, i].ravel(), members[:, j].ravel())))
+        for s, e in zip(starts[sizes > max_bucket], ends[sizes > max_bucket], strict=True):
             members = np.sort(order[s:e])
-            if len(members) > max_bucket:
-                first = members[0]
-                found.append(np.column_stack((np.full(len(members) - 1, first), members[1:])))
-                continue
-            i, j = np.triu_indices(len(members), k=1)
-            found.append(np.column_stack((members[i], members[j])))
+            found.append(np.column_stack((np.full(len(members) - 1, members[0]), members[1:])))
     if not found:
         return np.empty((0, 2), dtype=np.int64)
     pairs = np.concatenate(found).astype(np.int64)

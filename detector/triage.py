@@ -7,14 +7,18 @@ everything they do not settle goes on to ``compare``:
 
 1. **Plain copy** (:func:`plain_copy`): word 5-gram containment. One text holding at
    least 75 % of the other's 5-grams, the other at least 50 %, is a copy: a duplicate
-   when both hold 90 %, else a near-duplicate.
+   when one holds 97.5 % and the other 90 %, else a near-duplicate.
 2. **Word-for-word edit** (:func:`word_alignment`, :func:`aligned_verdict`): a
    token-level Levenshtein alignment of the two texts (rapidfuzz's bit-parallel
-   implementation), then the evidence a spinner leaves, after Zhang et al. (DSpin,
-   2014): spinners swap content words and keep the "immutables" (function words and
-   numbers) in place. When nearly every aligned function word and number is kept and
-   the text lines up word for word, the share of swapped words tells a light edit
-   (a near-duplicate) from a spin; the band between the two is left to ``compare``.
+   implementation). Only a text that lines up word for word (85 % of the shorter
+   text kept or swapped one for one) is settled here. Then the share of swapped
+   words and which words they are decide: at most 4 % swapped, or at most 10 % when
+   the swaps also hit function words and numbers (a copy editor's hand), is an
+   edited copy, a near-duplicate. A spin is the evidence a spinner leaves, after
+   Zhang et al. (DSpin, 2014): spinners swap content words and keep the
+   "immutables" (function words and numbers) in place, so 8-50 % of words swapped,
+   80 % of the swaps content words for content words, and 90 % of the aligned
+   immutables kept. Everything between is left to ``compare``.
 
 The thresholds come from the labelled pairs of the corpus's train and dev splits
 (``corpus/pairs.jsonl``; ``tests/test_triage.py`` checks them there), with a wide
@@ -36,12 +40,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from .minhash import _numeric, gram_hashes
+from .minhash import _POLY, _numeric
 from .models import Substitution
 from .shingle import FUNCTION_WORDS
 
@@ -108,21 +112,35 @@ class Words:
         Shingle length of the copy check.
     """
 
-    __slots__ = ("codes", "grams", "immutable", "tokens")
-
     def __init__(self, tokens: Sequence[str], k: int = 5) -> None:
         self.tokens = list(tokens)
         # Integers for the alignment and the shingles: Python's string hash, the same
         # for both texts of a pair, which are always prepared in one process.
         self.codes = list(map(hash, self.tokens))
+        self.grams = _gram_set(self.codes, k)
+
+    @cached_property
+    def immutable(self) -> list[bool]:
+        """Per token, whether it is a function word or a number (only the alignment needs it)."""
         if len(_IMMUTABLE) > 1 << 20:
             _IMMUTABLE.clear()
-        self.immutable = list(map(_IMMUTABLE.__getitem__, self.tokens))
-        codes = np.array(self.codes, dtype=np.int64).view(np.uint64)
-        self.grams = frozenset(gram_hashes(codes, k).tolist()) if self.tokens else frozenset()
+        return list(map(_IMMUTABLE.__getitem__, self.tokens))
 
     def __len__(self) -> int:
         return len(self.tokens)
+
+
+def _gram_set(codes: list[int], k: int) -> frozenset[int]:
+    """The set of k-gram hashes of a token code sequence (one gram when shorter than k)."""
+    if not codes:
+        return frozenset()
+    t = np.array(codes, dtype=np.int64).view(np.uint64)
+    width = min(k, len(t))
+    with np.errstate(over="ignore"):
+        h = t[: len(t) - width + 1].copy()
+        for i in range(1, width):
+            h = h * _POLY + t[i : len(t) - width + 1 + i]
+    return frozenset(h.tolist())
 
 
 def _words(x: Words | Sequence[str], k: int = 5) -> Words:
@@ -271,14 +289,20 @@ def aligned_verdict(
     if not len(a) or not len(b):
         return None
     w = word_alignment(a, b)
-    if w.immutables_kept < MIN_IMMUTABLES_KEPT or w.lined_up < MIN_LINED_UP:
+    if w.lined_up < MIN_LINED_UP:
         return None
-    score = round(w.immutables_kept * w.lined_up, 4)
+    score = round(w.lined_up * (1.0 - w.swap_share), 4)
     if w.swap_share <= MAX_EDIT_SWAPS or (
         w.swap_share <= MAX_EDIT_SWAPS_MIXED and w.content_swaps < MIN_CONTENT_SWAPS
     ):
+        # Nine words in ten kept in place, the text lined up: an edited copy.
         return Settled("near_duplicate", score, _fuller(w.share_a, w.share_b), "alignment")
-    if MIN_SPIN_SWAPS <= w.swap_share <= MAX_SPIN_SWAPS and w.content_swaps >= MIN_CONTENT_SWAPS:
+    if (
+        w.immutables_kept >= MIN_IMMUTABLES_KEPT
+        and MIN_SPIN_SWAPS <= w.swap_share <= MAX_SPIN_SWAPS
+        and w.content_swaps >= MIN_CONTENT_SWAPS
+    ):
+        score = round(w.lined_up * w.immutables_kept, 4)
         return Settled("spun", score, _spin_original(w.swaps, lexicon=lexicon), "alignment")
     return None
 

@@ -113,17 +113,29 @@ def test_lsh_recall_against_brute_force_jaccard():
     assert len(found & unrelated) <= 0.01 * len(unrelated)
 
 
-def test_candidate_pairs_against_bucket_dict():
-    rng = np.random.default_rng(1)
-    matrix = rng.integers(0, 6, size=(4, 30)).astype(np.uint64)
+@settings(max_examples=60, deadline=None)
+@given(
+    keys=st.integers(1, 40),
+    docs=st.integers(0, 60),
+    bands=st.integers(1, 4),
+    max_bucket=st.integers(2, 12),
+    seed=st.integers(0, 1000),
+)
+def test_candidate_pairs_against_bucket_dict(keys, docs, bands, max_bucket, seed):
+    rng = np.random.default_rng(seed)
+    matrix = rng.integers(0, keys, size=(bands, docs)).astype(np.uint64)
     expected = set()
     for row in matrix:
         buckets: dict[int, list[int]] = {}
         for doc, key in enumerate(row.tolist()):
             buckets.setdefault(key, []).append(doc)
         for members in buckets.values():
-            expected |= set(itertools.combinations(sorted(members), 2))
-    assert {tuple(p) for p in candidate_pairs(matrix).tolist()} == expected
+            if len(members) > max_bucket:  # each member paired with the first only
+                expected |= {(members[0], m) for m in members[1:]}
+            else:
+                expected |= set(itertools.combinations(sorted(members), 2))
+    got = candidate_pairs(matrix, max_bucket=max_bucket).tolist()
+    assert len(got) == len(expected) and {tuple(p) for p in got} == expected
 
 
 def test_huge_buckets_are_linear_not_quadratic():
