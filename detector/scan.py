@@ -32,7 +32,9 @@ import json
 import os
 import re
 import shutil
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache, partial
@@ -50,7 +52,6 @@ from .minhash import (
     _digit_mask,
     analyze,
     gram_hashes,
-    light_tokens,
     numbers_of,
     shingle_hashes,
     skeleton_gram_hashes,
@@ -450,9 +451,34 @@ def _text(work: str, index: int) -> str:
     return os.pread(fd, end - start, start).decode("utf-8", "surrogatepass")
 
 
-@lru_cache(maxsize=2048)
+_WORDS: OrderedDict[tuple[str, int, int], Words] = OrderedDict()
+_WORDS_KEPT = 4096
+_WORDS_LOCK = threading.Lock()  # a Dask worker may verify in several threads
+
+
+def _prepare_words(work: str, indices: Sequence[int], k: int) -> None:
+    """Tokenize, in one batch, the texts among ``indices`` not yet in the cache."""
+    with _WORDS_LOCK:
+        missing = sorted({i for i in indices if (work, i, k) not in _WORDS})
+    prepared = Words.batch([_text(work, i) for i in missing], k)
+    with _WORDS_LOCK:
+        for i, words in zip(missing, prepared, strict=True):
+            _WORDS[(work, i, k)] = words
+        while len(_WORDS) > max(_WORDS_KEPT, len(missing)):
+            _WORDS.popitem(last=False)
+
+
 def _words(work: str, index: int, k: int) -> Words:
-    return Words(light_tokens(_text(work, index)), k)
+    key = (work, index, k)
+    with _WORDS_LOCK:
+        found = _WORDS.get(key)
+        if found is not None:
+            _WORDS.move_to_end(key)
+            return found
+    _prepare_words(work, [index], k)
+    with _WORDS_LOCK:
+        found = _WORDS.get(key)
+    return found if found is not None else Words.batch([_text(work, index)], k)[0]
 
 
 @lru_cache(maxsize=512)
@@ -473,6 +499,7 @@ def verify_pairs(
     from .compare import compare
 
     out: list[dict[str, Any]] = []
+    _prepare_words(work, np.unique(pairs[~identical]).tolist(), options.shingle_k)
     for (i, j), same in zip(pairs.tolist(), identical.tolist(), strict=True):
         if same:
             out.append(
@@ -512,6 +539,19 @@ def verify_pairs(
             }
         )
     return out
+
+
+def _warm_up(lexicon: bool) -> None:
+    """Import and load what verification uses (the model, the lexicon, Punkt) once."""
+    from .compare import _default_verdict_maker
+    from .normalize import normalize
+
+    _default_verdict_maker()
+    normalize("Warm up. The model, the lexicon and the sentence splitter load once.")
+    if lexicon:
+        from .triage import _cached_frequencies
+
+        _cached_frequencies().frequency("said")
 
 
 def _verify_stage(
@@ -722,7 +762,11 @@ def scan(
         read = _read_stage(inputs, work, options, engine, progress)
         timings["read_and_fingerprint"] = time.perf_counter() - t
         t = time.perf_counter()
+        # Workers load what verification needs while this process finds candidates.
+        warming = [engine.submit(_warm_up, options.lexicon) for _ in range(engine.workers)]
         scanned, pairs, identical = _candidate_stage(work, options)
+        for handle in warming:
+            engine.result(handle)
         timings["candidates"] = time.perf_counter() - t
         t = time.perf_counter()
         _verify_stage(work, pairs, identical, options, engine, progress)

@@ -538,6 +538,14 @@ def _read_jsonl(path: Path, name: str, opts: _Options) -> Iterator[Record | Reje
 
 def _jsonl_line(raw: bytes, number: int, name: str, opts: _Options) -> Record | Rejected:
     where = str(number)
+    try:  # the common case, a good line, directly; anything else the careful way
+        value = json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError):
+        value = None
+    if isinstance(value, dict):
+        return _make(
+            value, opts, file=name, location=where, origin=f"{name}:{number}", names=opts.fields
+        )
     try:
         line = next(read_jsonl(io.BytesIO(raw.rstrip(b"\r\n"))))
     except RecursionError:

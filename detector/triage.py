@@ -45,7 +45,7 @@ from functools import cached_property, lru_cache
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from .minhash import _POLY, _numeric
+from .minhash import _numeric, _prepare, gram_hashes, light_tokens, token_hashes
 from .models import Substitution
 from .shingle import FUNCTION_WORDS
 
@@ -110,37 +110,92 @@ class Words:
         The text's :func:`detector.minhash.light_tokens`.
     k : int
         Shingle length of the copy check.
+
+    Attributes
+    ----------
+    hashes : ndarray of uint64
+        The tokens' :func:`detector.minhash.token_hashes` (the same in every process).
+    grams : frozenset of int
+        The text's word ``k``-gram hashes (:func:`detector.minhash.gram_hashes`).
     """
 
+    hashes: np.ndarray
+    grams: frozenset[int]
+    _spans: tuple[str, np.ndarray, np.ndarray]
+    _immutable: np.ndarray
+
     def __init__(self, tokens: Sequence[str], k: int = 5) -> None:
-        self.tokens = list(tokens)
-        # Integers for the alignment and the shingles: Python's string hash, the same
-        # for both texts of a pair, which are always prepared in one process.
-        self.codes = list(map(hash, self.tokens))
-        self.grams = _gram_set(self.codes, k)
+        self.__dict__["tokens"] = list(tokens)
+        self.hashes = token_hashes(self.tokens)
+        self.grams = frozenset(gram_hashes(self.hashes, k).tolist())
+
+    @classmethod
+    def batch(cls, texts: Sequence[str], k: int = 5) -> list[Words]:
+        """``Words(light_tokens(text), k)`` for each text, with the batch tokenizer.
+
+        Texts that are ASCII once prepared (nearly all news) are tokenized together by
+        :mod:`detector.fingerprint`'s byte-level tokenizer, which finds exactly the
+        tokens of :func:`detector.minhash.light_tokens` and their hashes, and their
+        shingles are hashed together; token strings are only made when an alignment
+        needs them. The other texts are prepared one by one.
+        """
+        from .fingerprint import _FUNCTION, _lexicon, _tokenize, _windows
+
+        prepared = [_prepare(t) for t in texts]
+        fast = [i for i, p in enumerate(prepared) if p.isascii()]
+        out: list[Words | None] = [None] * len(texts)
+        if fast:
+            tok = _tokenize([prepared[i] for i in fast])
+            lowered = tok.data.tobytes().lower().decode("ascii")
+            grams, _ = _windows(tok.hashes, tok.offsets, k)
+            # Function words by token hash, as the skeleton finds them; numbers by digit.
+            immutable = (_lexicon().lookup(tok.hashes)[0] & _FUNCTION).astype(bool) | tok.digits
+            bounds = tok.offsets.tolist()
+            for n, i in enumerate(fast):
+                a, b = bounds[n], bounds[n + 1]
+                if b - a < k:
+                    continue  # one shorter gram: made one by one below
+                words = cls.__new__(cls)
+                words.hashes = tok.hashes[a:b]
+                words.grams = frozenset(grams[a : b - k + 1].tolist())
+                words._spans = (lowered, tok.starts[a:b], tok.ends[a:b])
+                words._immutable = immutable[a:b]
+                out[i] = words
+        return [
+            w if w is not None else cls(light_tokens(t), k) for w, t in zip(out, texts, strict=True)
+        ]
+
+    @cached_property
+    def tokens(self) -> list[str]:
+        """The token strings (made on demand for texts prepared in a batch)."""
+        lowered, starts, ends = self._spans
+        return [lowered[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
+
+    def word(self, i: int) -> str:
+        """Token ``i`` as a string, without making all of them."""
+        if "tokens" in self.__dict__ or not hasattr(self, "_spans"):
+            return self.tokens[i]
+        lowered, starts, ends = self._spans
+        return lowered[int(starts[i]) : int(ends[i])]
+
+    @cached_property
+    def codes(self) -> list[int]:
+        """The token hashes as Python integers, for the alignment."""
+        codes: list[int] = self.hashes.tolist()
+        return codes
 
     @cached_property
     def immutable(self) -> list[bool]:
         """Per token, whether it is a function word or a number (only the alignment needs it)."""
+        if hasattr(self, "_immutable"):
+            flags: list[bool] = self._immutable.tolist()
+            return flags
         if len(_IMMUTABLE) > 1 << 20:
             _IMMUTABLE.clear()
         return list(map(_IMMUTABLE.__getitem__, self.tokens))
 
     def __len__(self) -> int:
-        return len(self.tokens)
-
-
-def _gram_set(codes: list[int], k: int) -> frozenset[int]:
-    """The set of k-gram hashes of a token code sequence (one gram when shorter than k)."""
-    if not codes:
-        return frozenset()
-    t = np.array(codes, dtype=np.int64).view(np.uint64)
-    width = min(k, len(t))
-    with np.errstate(over="ignore"):
-        h = t[: len(t) - width + 1].copy()
-        for i in range(1, width):
-            h = h * _POLY + t[i : len(t) - width + 1 + i]
-    return frozenset(h.tolist())
+        return len(self.hashes)
 
 
 def _words(x: Words | Sequence[str], k: int = 5) -> Words:
@@ -254,7 +309,7 @@ def word_alignment(a: Words | Sequence[str], b: Words | Sequence[str]) -> WordAl
                 either = wa.immutable[i] or wb.immutable[j]
                 imm_all += either
                 content += not either
-                swaps.append((wa.tokens[i], wb.tokens[j]))
+                swaps.append((wa.word(i), wb.word(j)))
             swapped += op.src_end - op.src_start
     lined = kept + swapped
     return WordAlignment(

@@ -154,3 +154,32 @@ def test_the_seed_spin_is_settled_as_spun_with_the_reuters_original():
 def test_empty_texts_are_left_to_compare(lexicon):
     assert settle([], ["a", "b"], lexicon=lexicon) is None
     assert settle(["a"], [], lexicon=lexicon) is None
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    texts=st.lists(
+        st.lists(
+            st.sampled_from([*"abcXYZ019 .,'-%:/\n\"!?", "é", "’", "–", "The ", "said "]),
+            max_size=60,
+        ).map("".join),
+        max_size=6,
+    )
+)
+def test_batch_words_are_the_light_tokens(texts):
+    for batch, text in zip(Words.batch(texts), texts, strict=True):
+        one = Words(light_tokens(text))
+        assert batch.tokens == one.tokens
+        assert batch.codes == one.codes
+        assert batch.grams == one.grams
+        assert batch.immutable == one.immutable
+    if len(texts) >= 2:
+        pair = Words.batch(texts[:2])
+        assert word_alignment(*pair) == word_alignment(*(Words(light_tokens(t)) for t in texts[:2]))
+
+
+def test_batch_words_on_articles():
+    texts = list(_articles().values())[:120]
+    for batch, text in zip(Words.batch(texts), texts, strict=True):
+        assert batch.tokens == light_tokens(text)
+        assert batch.codes == Words(light_tokens(text)).codes
