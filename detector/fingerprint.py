@@ -10,10 +10,12 @@ expressions, and here the whole batch is one set of array operations.
 Method
 ------
 Texts that are ASCII after :func:`detector.minhash._prepare` (nearly all news text) take
-the fast path; the others, and the rare documents too short for one full word or
-skeleton k-gram (where :func:`~detector.minhash.gram_hashes` hashes one shorter gram),
-take the per-document path (:func:`_document_sets`), which calls the same functions
-as the scan always has.
+the fast path. The others are tokenized one by one with the regular expressions of
+:func:`detector.minhash.analyze` and share the rest of the fast path
+(:func:`_regex_block`). The rare documents too short for one full word or skeleton
+k-gram (where :func:`~detector.minhash.gram_hashes` hashes one shorter gram) take the
+per-document path (:func:`_document_sets`), which calls the same functions as the scan
+always has.
 
 Fast path, for a block of documents joined with ``"\\n"`` into one byte array:
 
@@ -227,6 +229,14 @@ def fingerprint_batch(
             out[:, columns] = _signatures_flat(hasher, values, counts, workspace)
         slow.extend(block[i] for i in np.flatnonzero(result.short).tolist())
 
+    if slow and options.shingle_k >= 1 and options.skeleton_k >= 1:
+        # Texts in other scripts: regular-expression tokens, array arithmetic for the rest.
+        result = _regex_block([texts[i] for i in slow], options)
+        columns = np.array(slow, dtype=np.int64)
+        hashes[columns] = result.hashes
+        for out, hasher, (values, counts) in zip(signatures, hashers, result.channels, strict=True):
+            out[:, columns] = _signatures_flat(hasher, values, counts, workspace)
+        slow = [slow[i] for i in np.flatnonzero(result.short).tolist()]
     if slow:
         sets = [_document_sets(texts[i], options) for i in slow]
         columns = np.array(slow, dtype=np.int64)
@@ -542,8 +552,64 @@ def _fast_block(
     """Content hashes and flat shingle hashes of ASCII texts; flags the short ones."""
     tok = _tokenize(texts, workspace)
     lexicon = _lexicon()
-    t = tok.hashes
-    offsets = tok.offsets
+    flags, slot = lexicon.lookup(tok.hashes)
+    # Names (not function words or common names) and numbers.
+    names = tok.names & ~(flags & _NOT_NAME).astype(bool)
+    suspect = np.flatnonzero(tok.names & (flags & _NOT_NAME).astype(bool))
+    if len(suspect):
+        names[suspect] = ~lexicon.same_words(
+            tok.data, tok.starts[suspect], tok.ends[suspect], slot[suspect]
+        )
+    entity = names | tok.digits
+    with np.errstate(over="ignore"):
+        entity_values = (_fmix64(tok.hashes[entity] + _U64(1)) & _MASK32).astype(np.uint32)
+    entity_before = np.concatenate(([0], np.cumsum(entity)))
+    entity_counts = np.diff(entity_before[tok.offsets])
+    return _channels(
+        tok.hashes, tok.offsets, tok.digits, flags, entity_values, entity_counts, options
+    )
+
+
+def _regex_block(texts: Sequence[str], options: ScanOptions) -> _BlockResult:
+    """As :func:`_fast_block`, for texts of any script: tokens and names from
+    :func:`detector.minhash.analyze` one text at a time, the rest for all at once."""
+    from .scan import _COMMON_NAMES
+
+    analysed = [analyze(text) for text in texts]
+    tokens = [w for words, _ in analysed for w in words]
+    counts = np.array([len(words) for words, _ in analysed], dtype=np.int64)
+    offsets = np.concatenate(([0], np.cumsum(counts)))
+    t = token_hashes(tokens)
+    digits = _digit_mask(tokens)
+    flags, _ = _lexicon().lookup(t)
+    names = [[e for e in found if e not in _COMMON_NAMES] for _, found in analysed]
+    name_hashes = token_hashes([e for found in names for e in found])
+    name_counts = np.array([len(found) for found in names], dtype=np.int64)
+    numbers_before = np.concatenate(([0], np.cumsum(digits)))
+    number_counts = np.diff(numbers_before[offsets])
+    # Per document: its names, then its numbers (a set; the order does not matter).
+    owner = np.concatenate(
+        (
+            np.repeat(np.arange(len(texts)), name_counts),
+            np.repeat(np.arange(len(texts)), number_counts),
+        )
+    )
+    values = np.concatenate((name_hashes, t[digits]))[np.argsort(owner, kind="stable")]
+    with np.errstate(over="ignore"):
+        entity_values = (_fmix64(values + _U64(1)) & _MASK32).astype(np.uint32)
+    return _channels(t, offsets, digits, flags, entity_values, name_counts + number_counts, options)
+
+
+def _channels(
+    t: np.ndarray,
+    offsets: np.ndarray,
+    digits: np.ndarray,
+    flags: np.ndarray,
+    entity_values: np.ndarray,
+    entity_counts: np.ndarray,
+    options: ScanOptions,
+) -> _BlockResult:
+    """Content hashes and the three channels' flat shingle hashes from token hashes."""
     counts = np.diff(offsets)
     hashes = content_hashes(t, counts)
 
@@ -554,8 +620,7 @@ def _fast_block(
     word_counts = np.maximum(counts - k + 1, 0)
 
     # Skeleton: function words and numbers kept, each run of other words one star.
-    flags, slot = lexicon.lookup(t)
-    keep = (flags & _FUNCTION).astype(bool) | tok.digits
+    keep = (flags & _FUNCTION).astype(bool) | digits
     skeleton = np.where(keep, t, _mh._star_hash())
     kept_before = np.ones(len(t), dtype=bool)
     kept_before[1:] = keep[:-1]
@@ -577,19 +642,6 @@ def _fast_block(
     bounds = np.minimum(skeleton_offsets, len(grams))
     spin_values = grams[inside]
     spin_counts = np.diff(chosen_before[bounds])
-
-    # Names (not function words or common names) and numbers.
-    names = tok.names & ~(flags & _NOT_NAME).astype(bool)
-    suspect = np.flatnonzero(tok.names & (flags & _NOT_NAME).astype(bool))
-    if len(suspect):
-        names[suspect] = ~lexicon.same_words(
-            tok.data, tok.starts[suspect], tok.ends[suspect], slot[suspect]
-        )
-    entity = names | tok.digits
-    with np.errstate(over="ignore"):
-        entity_values = (_fmix64(t[entity] + _U64(1)) & _MASK32).astype(np.uint32)
-    entity_before = np.concatenate(([0], np.cumsum(entity)))
-    entity_counts = np.diff(entity_before[offsets])
 
     short = ((counts > 0) & (counts < k)) | ((skeleton_counts > 0) & (skeleton_counts < k2))
     return _BlockResult(

@@ -235,3 +235,12 @@ def test_lexicon_checks_the_words_behind_a_hash():
     # Pretend "thx" and "mondays" hashed to the slots of "the" and "monday".
     same = lexicon.same_words(data, starts, ends, np.concatenate([slot[:2], slot[:2]]))
     assert same.tolist() == [True, True, False, False]
+
+
+def test_texts_in_other_scripts_are_bit_identical():
+    """Non-ASCII texts take the regular-expression block: same arrays as one by one."""
+    with (REPO / "corpus" / "articles.jsonl").open(encoding="utf-8") as fh:
+        texts = [json.loads(line)["text"] for line in fh][:40]
+    accented = [t.replace("e", "\u00e9", 3) + " Caf\u00e9 S\u00e3o Paulo \u00a3200" for t in texts]
+    mixed = accented[:20] + texts[:10] + ["\u00e9t\u00e9", "", "\u00c9cole normale"]
+    _assert_same_fingerprints(mixed, ScanOptions())
