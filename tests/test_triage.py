@@ -183,3 +183,18 @@ def test_batch_words_on_articles():
     for batch, text in zip(Words.batch(texts), texts, strict=True):
         assert batch.tokens == light_tokens(text)
         assert batch.codes == Words(light_tokens(text)).codes
+
+
+def test_triage_report_script(capsys):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "triage_report", REPO / "scripts" / "triage_report.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(["--split", "dev", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["splits"] == ["dev"]
+    assert result["settled"] == result["settled_agreeing_with_label"] > 0
+    assert result["settled_with_the_wrong_original"] == 0
