@@ -434,14 +434,43 @@ def _estimated_similar(
 # ----------------------------------------------------------------------------- stage 3
 
 
+_STAMPS: dict[str, tuple[int, int, int]] = {}
+
+
+def _forget_old_scans(work: str) -> None:
+    """Drop this process's caches of texts and tokens if ``work`` holds a newer scan.
+
+    A worker (or this process, with one job) may verify for several scans into the same
+    folder; the candidate stage rewrites ``locations.npy`` each time, so its identity
+    tells whether what is cached still belongs to the scan on disk.
+    """
+    info = os.stat(os.path.join(work, "locations.npy"))
+    stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
+    if _STAMPS.get(work) == stamp:
+        return
+    _STAMPS[work] = stamp
+    for cache in (_locations, _text, _document):
+        cache.cache_clear()
+    for fd in _OPEN_FILES.values():
+        os.close(fd)
+    _OPEN_FILES.clear()
+    with _WORDS_LOCK:
+        _WORDS.clear()
+
+
 @lru_cache(maxsize=4)
 def _locations(path: str) -> np.ndarray:
     return np.load(path)
 
 
-@lru_cache(maxsize=64)
+_OPEN_FILES: dict[str, int] = {}
+
+
 def _texts_file(path: str) -> int:
-    return os.open(path, os.O_RDONLY)
+    fd = _OPEN_FILES.get(path)
+    if fd is None:
+        fd = _OPEN_FILES[path] = os.open(path, os.O_RDONLY)
+    return fd
 
 
 @lru_cache(maxsize=2048)
@@ -498,6 +527,7 @@ def verify_pairs(
     """
     from .compare import compare
 
+    _forget_old_scans(work)
     out: list[dict[str, Any]] = []
     _prepare_words(work, np.unique(pairs[~identical]).tolist(), options.shingle_k)
     for (i, j), same in zip(pairs.tolist(), identical.tolist(), strict=True):

@@ -167,6 +167,23 @@ def test_one_process_and_two_give_identical_output(scanned, small_corpus, tmp_pa
     assert _outputs(tmp_path) == _outputs(out)
 
 
+def test_a_second_scan_into_the_same_folder_does_not_see_the_first(scanned, small_corpus, tmp_path):
+    """Caches of texts and tokens in a process belong to one scan, not to a folder."""
+    records = [json.loads(line) for line in small_corpus.read_text().splitlines()[:40]]
+    shuffled = tmp_path / "shuffled.jsonl"
+    # Same ids and positions, texts moved one record along: every cached text is stale.
+    texts = [r["text"] for r in records]
+    with shuffled.open("w", encoding="utf-8") as fh:
+        for r, text in zip(records, texts[1:] + texts[:1], strict=True):
+            fh.write(json.dumps({**r, "text": text}) + "\n")
+    options = ScanOptions(chunk_size=40, verify_batch=25)
+    engine = LocalEngine(1)  # one process: the caches outlive the first scan
+    scan([small_corpus], tmp_path / "out", options=options, engine=engine)
+    scan([shuffled], tmp_path / "out", options=options, engine=engine)
+    scan([shuffled], tmp_path / "fresh", options=options, engine=LocalEngine(1))
+    assert _outputs(tmp_path / "out") == _outputs(tmp_path / "fresh")
+
+
 def test_dask_engine_gives_identical_output(scanned, small_corpus, tmp_path):
     distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
     from detector.engines import DaskEngine
