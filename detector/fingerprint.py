@@ -246,14 +246,18 @@ def fingerprint_batch(
         for c, (out, hasher) in enumerate(zip(signatures, hashers, strict=True)):
             out[:, columns] = hasher.signatures([s[c + 1] for s in sets])
 
-    bands = np.vstack(
+    return hashes, stack_bands(signatures, options), np.vstack(signatures)
+
+
+def stack_bands(signatures: Sequence[np.ndarray], options: ScanOptions) -> np.ndarray:
+    """The LSH band hashes of the three channels' signatures, stacked in channel order."""
+    return np.vstack(
         [
             band_hashes(signatures[0], *options.copy_bands),
             band_hashes(signatures[1], *options.spin_bands),
             band_hashes(signatures[2], *options.entity_bands),
         ]
     )
-    return hashes, bands, np.vstack(signatures)
 
 
 def _blocks(indices: list[int], lengths: list[int]) -> list[list[int]]:

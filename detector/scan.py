@@ -45,19 +45,9 @@ import numpy as np
 
 from .engines import Engine, ordered_map
 from .errors import ConfigError, InputError
-from .fingerprint import content_hash, fingerprint_batch
-from .lsh import band_hashes, candidate_pairs, optimal_bands
-from .minhash import (
-    MinHasher,
-    _digit_mask,
-    analyze,
-    gram_hashes,
-    numbers_of,
-    shingle_hashes,
-    skeleton_gram_hashes,
-    skeleton_hashes,
-    token_hashes,
-)
+from .fingerprint import _document_sets, content_hash, fingerprint_batch, stack_bands
+from .lsh import candidate_pairs, optimal_bands
+from .minhash import MinHasher
 from .models import DERIVED_VERDICTS
 from .sources import FieldMap, Pending, Record, Rejected, chunks, iter_records, resolve
 from .triage import Words, settle
@@ -179,34 +169,11 @@ def fingerprint_texts(
     bands : ndarray of uint64, (total bands, texts)
     signatures : ndarray of uint32, (total permutations, texts)
     """
-    copy_hasher, spin_hasher, entity_hasher = _hashers(
-        options.copy_perm, options.spin_perm, options.entity_perm
-    )
-    hashes = np.empty(len(texts), dtype=np.uint64)
-    word_sets, skeleton_sets, entity_sets = [], [], []
-    for n, text in enumerate(texts):
-        tokens, names = analyze(text)
-        t = token_hashes(tokens)
-        hashes[n] = content_hash(t)
-        digits = _digit_mask(tokens)
-        word_sets.append(gram_hashes(t, options.shingle_k))
-        skeleton = skeleton_hashes(tokens, t, digits)
-        skeleton_sets.append(skeleton_gram_hashes(skeleton, options.skeleton_k))
-        names = [e for e in names if e not in _COMMON_NAMES] + numbers_of(tokens, digits)
-        entity_sets.append(shingle_hashes(names, 1))
-    signatures = [
-        copy_hasher.signatures(word_sets),
-        spin_hasher.signatures(skeleton_sets),
-        entity_hasher.signatures(entity_sets),
-    ]
-    bands = np.vstack(
-        [
-            band_hashes(signatures[0], *options.copy_bands),
-            band_hashes(signatures[1], *options.spin_bands),
-            band_hashes(signatures[2], *options.entity_bands),
-        ]
-    )
-    return hashes, bands, np.vstack(signatures)
+    sets = [_document_sets(text, options) for text in texts]
+    hashes = np.array([content_hash(s[0]) for s in sets], dtype=np.uint64)
+    hashers = _hashers(options.copy_perm, options.spin_perm, options.entity_perm)
+    signatures = [hasher.signatures([s[c + 1] for s in sets]) for c, hasher in enumerate(hashers)]
+    return hashes, stack_bands(signatures, options), np.vstack(signatures)
 
 
 @lru_cache(maxsize=4)
@@ -315,14 +282,7 @@ def _ingest_chunk(
 ) -> int:
     """Parse, store and fingerprint chunk ``k`` (in a worker); returns ``k``."""
     texts = _write_chunk_files(Path(work), k, [resolve(item) for item in items])
-    if texts:
-        hashes, bands, signatures = fingerprint_batch(texts, options)
-    else:
-        n_bands = sum(b for _, b in options.channels)
-        n_perm = options.copy_perm + options.spin_perm + options.entity_perm
-        hashes = np.empty(0, dtype=np.uint64)
-        bands = np.empty((n_bands, 0), dtype=np.uint64)
-        signatures = np.empty((n_perm, 0), dtype=np.uint32)
+    hashes, bands, signatures = fingerprint_batch(texts, options)
     _save(Path(work) / f"hashes-{k:06d}.npy", hashes)
     _save(Path(work) / f"bands-{k:06d}.npy", bands)
     _save(Path(work) / f"signatures-{k:06d}.npy", signatures)
@@ -504,10 +464,10 @@ def _words(work: str, index: int, k: int) -> Words:
         if found is not None:
             _WORDS.move_to_end(key)
             return found
-    _prepare_words(work, [index], k)
+    words = Words.batch([_text(work, index)], k)[0]
     with _WORDS_LOCK:
-        found = _WORDS.get(key)
-    return found if found is not None else Words.batch([_text(work, index)], k)[0]
+        _WORDS[key] = words
+    return words
 
 
 @lru_cache(maxsize=512)
