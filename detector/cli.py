@@ -410,6 +410,7 @@ def scan(
         show = not quiet and sys.stderr.isatty()
         try:
             if show:
+                from rich.console import Console
                 from rich.progress import (
                     BarColumn,
                     MofNCompleteColumn,
@@ -429,6 +430,7 @@ def scan(
                     TextColumn("{task.fields[rate]}"),
                     TimeElapsedColumn(),
                     transient=False,
+                    console=Console(stderr=True),  # stdout stays free for the user's output
                 ) as bar:
                     tasks: dict[str, TaskID] = {}
 

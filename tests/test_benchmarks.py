@@ -217,3 +217,15 @@ def test_scan_bench_json_end_to_end(tmp_path: Path) -> None:
             assert value is None or 0.0 <= value <= 1.0
     assert result["ratio"] > 0
     assert (tmp_path / "cache" / "corpus-400" / "meta.json").exists()
+
+
+def test_fingerprint_bench_runs_all_three_sides(corpus: Path, tmp_path: Path) -> None:
+    fingerprint_bench = _load("fingerprint_bench")
+    cached = tmp_path / "corpus-300"
+    cached.mkdir()
+    (cached / "docs.jsonl").write_bytes((corpus / "docs.jsonl").read_bytes())
+    result = fingerprint_bench.bench(120, 50, tmp_path)
+    assert result["docs"] == 120
+    for side in ("batch", "per_document", "datasketch"):
+        assert result[side]["us_per_doc"] > 0 and result[side]["peak_mb_per_batch"] >= 0
+    assert set(result["speedup"]) == {"per_document", "datasketch"}

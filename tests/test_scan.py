@@ -275,3 +275,35 @@ def test_cli_scan_and_its_errors(small_corpus, tmp_path):
     assert missing.exit_code == 0
     rejected = _read_jsonl(tmp_path / "q" / "rejected.jsonl")
     assert len(rejected) == 1 and "no such file" in rejected[0]["reason"]
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_progress_bar_on_a_terminal_and_quiet(small_corpus, tmp_path, quiet):
+    """On a terminal (a pseudo-terminal here) the scan shows its rate; --quiet shows none."""
+    import pty
+
+    leader, follower = pty.openpty()
+    args = ["scan", str(small_corpus), "--out", str(tmp_path / "o"), "--jobs", "1"]
+    proc = subprocess.run(
+        [sys.executable, "-m", "detector", *args, *(["--quiet"] if quiet else [])],
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        cwd=REPO,
+        timeout=300,
+    )
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal is closed and drained
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert proc.returncode == 0
+    text = shown.decode("utf-8", "replace")
+    assert "records read" in text
+    assert ("records/s" in text) is not quiet
+    assert b"records/s" not in proc.stdout
