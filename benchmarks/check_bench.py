@@ -53,9 +53,9 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 
-from detector.archive import Archive  # noqa: E402
-from detector.minhash import light_tokens, shingle_hashes  # noqa: E402
-from detector.sources import Record  # noqa: E402
+from detector.archive.store import Archive  # noqa: E402
+from detector.inputs.records import Record  # noqa: E402
+from detector.scan.minhash import light_tokens, shingle_hashes  # noqa: E402
 
 SEED_ORIGINAL = REPO / "corpus" / "seeds" / "000_6938627cd5ef1f07.txt"
 SEED_SPUN = REPO / "corpus" / "seeds" / "001_7281db72b9a8aca8.txt"

@@ -4,7 +4,7 @@
 Runs our code and a baseline side by side in one process and prints medians,
 throughput, the ratio, and peak memory:
 
-* detector: ``detector.compare`` (alignment, token diff, spin evidence, verdict);
+* detector: ``detector.compare.pipeline`` (alignment, token diff, spin evidence, verdict);
 * baseline: what a plain script would do: scikit-learn TF-IDF cosines (word and
   character n-grams) plus difflib's SequenceMatcher over the words; no alignment,
   no evidence.
@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 def article_pair(words: int = 1000) -> tuple[str, str]:
     """A ~1,000-word original built from corpus originals, and a spun copy of it."""
-    from detector.spinner import WordNetThesaurus, spin
+    from detector.lab.spinner import WordNetThesaurus, spin
 
     texts = []
     with (REPO / "corpus" / "articles.jsonl").open(encoding="utf-8") as fh:

@@ -32,7 +32,7 @@ How the documents are made, from the project's own human-written articles
   about 5 % **exact** copies (identical title and text), 5 % **near-duplicates**
   (a new headline, the last 1-2 paragraphs cut, and 2-5 % of the words edited: a
   word swapped for another word of the pool's vocabulary, a word deleted, or a
-  number changed) and 2 % **spun** copies (:func:`detector.spinner.spin` with a
+  number changed) and 2 % **spun** copies (:func:`detector.lab.spinner.spin` with a
   strength uniform in [0.3, 0.7], alternately with ``WordNetThesaurus()`` and the
   Moby table). A copy has a later date (1-30 days) and a different source.
 
@@ -248,7 +248,7 @@ def pools() -> Pools:
 
 @lru_cache(maxsize=2)
 def _thesaurus(name: str) -> Any:
-    from detector.spinner import MobyThesaurus, WordNetThesaurus
+    from detector.lab.spinner import MobyThesaurus, WordNetThesaurus
 
     return WordNetThesaurus() if name == "wordnet" else MobyThesaurus.from_path(MOBY)
 
@@ -446,7 +446,7 @@ def make_copy(
         title = Personaliser(rng, base["_mapping"])(rng.choice(pools().headlines))
         text = title + "\n\n" + "\n\n".join(paras)
     elif kind == "spun":
-        from detector.spinner import spin
+        from detector.lab.spinner import spin
 
         thesaurus = "wordnet" if spun_serial % 2 == 0 else "moby"
         strength = round(rng.uniform(0.3, 0.7), 3)

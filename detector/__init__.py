@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import logging
 
-from .compare import compare
-from .errors import ConfigError, DetectorError, InputError, ModelError
-from .models import (
+from detector.compare.pipeline import compare
+from detector.errors import ConfigError, DetectorError, InputError, ModelError
+from detector.models import (
     DERIVED_VERDICTS,
     VERDICTS,
     Comparison,

@@ -1,5 +1,5 @@
 """``python -m detector``: the same as the ``detector`` command."""
 
-from .cli import app
+from detector.cli import app
 
 app(prog_name="detector")

@@ -15,8 +15,8 @@ from typing import Annotated
 
 import typer
 
-from .errors import DetectorError, InputError
-from .readers import DEFAULT_MAX_BYTES
+from detector.errors import DetectorError, InputError
+from detector.inputs.text import DEFAULT_MAX_BYTES
 
 app = typer.Typer(
     name="detector",
@@ -75,8 +75,8 @@ def compare(
     ] = None,
 ) -> None:
     """Compare two articles: verdict, score, the likely original and the evidence."""
-    from .compare import compare as compare_texts
-    from .readers import read_text
+    from detector.compare.pipeline import compare as compare_texts
+    from detector.inputs.text import read_text
 
     with _errors_as_messages():
         if a == "-" and b == "-":
@@ -87,7 +87,7 @@ def compare(
             text_a, text_b, lexicon=not no_lexicon, verdict=_verdict_option(rules)
         )
         if html:
-            from .html_report import write_comparison_html
+            from detector.report.comparison import write_comparison_html
 
             write_comparison_html(html, result, text_a, text_b, a_name=a, b_name=b)
     if as_json:
@@ -95,7 +95,7 @@ def compare(
         return
     from rich.console import Console
 
-    from .render import render_comparison
+    from detector.report.terminal import render_comparison
 
     console = Console()
     for part in render_comparison(result, text_a, text_b, a_name=a, b_name=b):
@@ -116,7 +116,7 @@ def pairs(
     rules: Rules = False,
 ) -> None:
     """Compare many pairs at once; a bad line gets an error record and the run goes on."""
-    from .pairs import compare_jsonl
+    from detector.compare.batch import compare_jsonl
 
     with _errors_as_messages():
         if input_path == "-":
@@ -176,10 +176,10 @@ def spin(
     Words and short phrases are replaced in place by thesaurus synonyms, blind to
     context; names and numbers are kept.
     """
-    from .errors import ConfigError
-    from .readers import read_text
-    from .spinner import DEFAULT_MOBY_PATH, MobyThesaurus, WordNetThesaurus
-    from .spinner import spin as spin_text
+    from detector.errors import ConfigError
+    from detector.inputs.text import read_text
+    from detector.lab.spinner import DEFAULT_MOBY_PATH, MobyThesaurus, WordNetThesaurus
+    from detector.lab.spinner import spin as spin_text
 
     with _errors_as_messages():
         text = read_text(file, max_bytes=max_bytes)
@@ -223,8 +223,8 @@ def evaluate(
     rules: Rules = False,
 ) -> None:
     """Measure the detector on labelled pairs: per-label P/R/F1, macro-F1, derived F1, confusion."""
-    from .corpus import iter_pairs, load_articles
-    from .evaluate import run_pairs, score_predictions, spinner_group
+    from detector.lab.corpus import iter_pairs, load_articles
+    from detector.lab.evaluate import run_pairs, score_predictions, spinner_group
 
     with _errors_as_messages():
         if not pairs_path.is_file():
@@ -233,7 +233,7 @@ def evaluate(
         index = load_articles(articles_path) if articles_path.is_file() else {}
         verdict: object = _verdict_option(rules)
         if model is not None:
-            from .model import VerdictModel
+            from detector.compare.classifier import VerdictModel
 
             verdict = VerdictModel.from_path(model)
         pairs_list = list(iter_pairs(pairs_path, split=split))
@@ -310,10 +310,15 @@ def train(
     jobs: Jobs = 0,
 ) -> None:
     """Fit the calibrated verdict model on the train split, tuned on dev; write a JSON artifact."""
-    from .errors import ConfigError
-    from .evaluate import spinner_group
-    from .model import DEFAULT_MODEL_PATH
-    from .training import corpus_digest, fit_verdict_model, measures_for_split, write_artifact
+    from detector.compare.classifier import DEFAULT_MODEL_PATH
+    from detector.errors import ConfigError
+    from detector.lab.evaluate import spinner_group
+    from detector.lab.training import (
+        corpus_digest,
+        fit_verdict_model,
+        measures_for_split,
+        write_artifact,
+    )
 
     with _errors_as_messages():
         if spinner not in ("all", "wordnet", "moby"):
@@ -388,10 +393,10 @@ def scan(
 
     Writes pairs.jsonl, clusters.jsonl, rejected.jsonl, summary.json and report.html to OUT.
     """
-    from .engines import make_engine
-    from .scan import ScanOptions
-    from .scan import scan as run_scan
-    from .sources import FieldMap
+    from detector.inputs.records import FieldMap
+    from detector.parallel import make_engine
+    from detector.scan.pipeline import ScanOptions
+    from detector.scan.pipeline import scan as run_scan
 
     with _errors_as_messages():
         options = ScanOptions(
@@ -500,7 +505,7 @@ def serve(
     """Serve the editors' web page and the JSON API (docs at /docs); needs the web extra."""
     import importlib.util
 
-    from .errors import ConfigError
+    from detector.errors import ConfigError
 
     with _errors_as_messages():
         if not db.is_file():
@@ -517,7 +522,7 @@ def serve(
             )
         import uvicorn
 
-        from .web import create_app, is_loopback
+        from detector.web.app import create_app, is_loopback
 
         application = create_app(db, token=token or None)
     if not is_loopback(host) and not token:
@@ -563,8 +568,8 @@ def index_add(
     batch: Annotated[int, typer.Option("--batch", min=1, help="Records per transaction.")] = 500,
 ) -> None:
     """Add articles to the archive (created if missing); re-adding the same records is a no-op."""
-    from .archive import Archive
-    from .sources import FieldMap, iter_records
+    from detector.archive.store import Archive
+    from detector.inputs.records import FieldMap, iter_records
 
     with _errors_as_messages():
         fields = FieldMap(
@@ -588,7 +593,7 @@ def index_stats(
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
     """Articles, band rows, file size, sources and date range of the archive."""
-    from .archive import Archive
+    from detector.archive.store import Archive
 
     with _errors_as_messages(), Archive(db, readonly=True) as archive:
         stats = archive.stats()
@@ -605,7 +610,7 @@ def index_remove(
     db: ArchiveDb,
 ) -> None:
     """Remove one article from the archive."""
-    from .archive import Archive
+    from detector.archive.store import Archive
 
     with _errors_as_messages():
         _existing_archive(db)
@@ -620,7 +625,7 @@ def index_remove(
 @index_app.command("reindex")
 def index_reindex(db: ArchiveDb) -> None:
     """Recompute every article's fingerprints (after an upgrade changed how they are made)."""
-    from .archive import Archive
+    from detector.archive.store import Archive
 
     with _errors_as_messages():
         _existing_archive(db)
@@ -653,9 +658,9 @@ def check(
     max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
 ) -> None:
     """Check suspect articles against the archive: copies, spun copies and rewrites found."""
-    from .archive import Archive
-    from .html_report import write_comparison_html
-    from .readers import read_text
+    from detector.archive.store import Archive
+    from detector.inputs.text import read_text
+    from detector.report.comparison import write_comparison_html
 
     results = []
     with _errors_as_messages():

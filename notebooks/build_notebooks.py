@@ -76,11 +76,11 @@ EVALUATION: list[Cell] = [
         import numpy as np
         from sklearn.metrics import average_precision_score, precision_recall_curve
 
-        from detector.corpus import iter_pairs, load_articles
-        from detector.evaluate import run_pairs, score_predictions, spinner_group
-        from detector.model import VerdictModel, load_default_model
+        from detector.lab.corpus import iter_pairs, load_articles
+        from detector.lab.evaluate import run_pairs, score_predictions, spinner_group
+        from detector.compare.classifier import VerdictModel, load_default_model
         from detector.models import DERIVED_VERDICTS
-        from detector.training import fit_verdict_model, measures_for_split
+        from detector.lab.training import fit_verdict_model, measures_for_split
 
         plt.rcParams.update({"figure.dpi": 80, "font.size": 9})
         PAIRS, ARTICLES, JOBS = "corpus/pairs.jsonl", "corpus/articles.jsonl", 2
@@ -419,7 +419,7 @@ SEED_WALKTHROUGH: list[Cell] = [
 
         A Reuters wire story (New Delhi, 8 February 2021: India asks Twitter to remove 1,178
         accounts) and the same story republished by a content farm after an automatic article
-        spinner went over it. This notebook follows `detector.compare` stage by stage:
+        spinner went over it. This notebook follows `detector.compare.pipeline` stage by stage:
         normalisation, the set measures (and why shingle/MinHash deduplication misses this
         pair), sentence alignment, the substitutions, and the verdict.
 
@@ -438,12 +438,12 @@ SEED_WALKTHROUGH: list[Cell] = [
         import matplotlib.pyplot as plt
         from matplotlib.patches import Rectangle
 
-        from detector.align import align
-        from detector.compare import compare, measure
-        from detector.model import load_default_model
-        from detector.normalize import normalize
-        from detector.shingle import stopword_ngrams, word_shingles
-        from detector.similarity import (
+        from detector.compare.align import align
+        from detector.compare.pipeline import compare, measure
+        from detector.compare.classifier import load_default_model
+        from detector.text.normalize import normalize
+        from detector.compare.shingle import stopword_ngrams, word_shingles
+        from detector.compare.similarity import (
             char_tfidf_cosine, containment, jaccard, overlap_coefficient, word_tfidf_cosine)
 
         plt.rcParams.update({"figure.dpi": 80, "font.size": 9})

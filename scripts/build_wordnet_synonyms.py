@@ -79,7 +79,7 @@ def normalise_lemma(word: str) -> str:
 
 
 def lookup_key(form: str) -> str:
-    """Key under which ``detector.lexicon`` looks a form up: ``-`` read as a space."""
+    """Key under which ``detector.text.lexicon`` looks a form up: ``-`` read as a space."""
     return " ".join(form.replace("-", " ").split())
 
 

@@ -38,7 +38,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from detector.spinner import MobyThesaurus, WordNetThesaurus, spin  # noqa: E402
+from detector.lab.spinner import MobyThesaurus, WordNetThesaurus, spin  # noqa: E402
 
 SPLIT_PLAN = ("train",) * 5 + ("dev",) * 2 + ("test",) * 3
 STRENGTHS = (0.3, 0.5, 0.7)

@@ -22,8 +22,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from detector.minhash import light_tokens  # noqa: E402
-from detector.triage import Words, settle  # noqa: E402
+from detector.scan.minhash import light_tokens  # noqa: E402
+from detector.scan.triage import Words, settle  # noqa: E402
 
 
 def report(pairs_path: Path, articles_path: Path, splits: set[str]) -> dict[str, Any]:

@@ -18,11 +18,11 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner, Result
 
-from detector.archive import Archive, ArchivedArticle, ArchiveError, Match
+from detector.archive.store import Archive, ArchivedArticle, ArchiveError, Match
 from detector.cli import app
 from detector.errors import DetectorError, InputError
-from detector.scan import ScanOptions, fingerprint_texts
-from detector.sources import Record, Rejected
+from detector.inputs.records import Record, Rejected
+from detector.scan.pipeline import ScanOptions, fingerprint_texts
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus" / "articles.jsonl"
@@ -158,7 +158,7 @@ def test_old_article_is_no_longer_found_after_replacement(tmp_path: Path) -> Non
 
 
 def test_rejected_records_are_reported(tmp_path: Path) -> None:
-    from detector.sources import iter_records
+    from detector.inputs.records import iter_records
 
     src = tmp_path / "in.jsonl"
     lines = [
@@ -370,8 +370,8 @@ def test_one_instance_can_be_shared_by_threads(tmp_path: Path) -> None:
 WRITER = textwrap.dedent(
     """
     import json, sys, time
-    from detector.archive import Archive
-    from detector.sources import Record
+    from detector.archive.store import Archive
+    from detector.inputs.records import Record
 
     db, corpus = sys.argv[1], sys.argv[2]
     with open(corpus, encoding="utf-8") as fh:
@@ -429,8 +429,8 @@ DYING_WRITER = textwrap.dedent(
     """
     import json, os, signal, sys
     from contextlib import contextmanager
-    from detector.archive import Archive
-    from detector.sources import Record
+    from detector.archive.store import Archive
+    from detector.inputs.records import Record
 
     db, corpus = sys.argv[1], sys.argv[2]
     with open(corpus, encoding="utf-8") as fh:

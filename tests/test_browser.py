@@ -19,8 +19,8 @@ import pytest
 
 pytest.importorskip("fastapi", reason="the web extra is not installed")
 
-from detector.archive import Archive
-from detector.web import create_app, serve_in_background
+from detector.archive.store import Archive
+from detector.web.app import create_app, serve_in_background
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [

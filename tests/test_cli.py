@@ -13,7 +13,7 @@ import typer
 from typer.testing import CliRunner
 
 from detector.cli import app
-from detector.readers import read_text
+from detector.inputs.text import read_text
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_A = REPO / "corpus" / "seeds" / "000_6938627cd5ef1f07.txt"

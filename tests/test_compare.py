@@ -1,4 +1,4 @@
-"""End-to-end tests of ``detector.compare`` on the seed pair and on hand-written articles."""
+"""End-to-end tests of ``detector.compare.pipeline`` on the seed pair and on hand-written articles."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from detector import VERDICTS, Comparison, ConfigError, compare
-from detector.normalize import normalize
-from detector.readers import read_text
+from detector.inputs.text import read_text
+from detector.text.normalize import normalize
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "corpus" / "seeds"
@@ -224,7 +224,7 @@ def test_a_few_shared_sentences_are_not_a_copy():
     """Two sentences quoted inside another story: related at most, never derived."""
     import json
 
-    from detector.compare import MIN_DERIVED_COVERAGE
+    from detector.compare.pipeline import MIN_DERIVED_COVERAGE
 
     articles = {}
     with (REPO / "corpus" / "articles.jsonl").open(encoding="utf-8") as fh:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from detector.corpus import iter_pairs, load_articles
-from detector.evaluate import run_pairs, score_predictions, spinner_group
-from detector.training import corpus_digest
+from detector.lab.corpus import iter_pairs, load_articles
+from detector.lab.evaluate import run_pairs, score_predictions, spinner_group
+from detector.lab.training import corpus_digest
 
 REPO = Path(__file__).resolve().parent.parent
 FLOORS = json.loads((REPO / "tests" / "eval_floors.json").read_text(encoding="utf-8"))

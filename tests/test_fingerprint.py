@@ -1,4 +1,4 @@
-"""Batch fingerprints (detector.fingerprint) against the per-document scan pipeline."""
+"""Batch fingerprints (detector.scan.fingerprint) against the per-document scan pipeline."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from detector import fingerprint
-from detector.fingerprint import (
+from detector.scan import fingerprint
+from detector.scan.fingerprint import (
     _ascii_tokens,
     _fast_block,
     _lexicon,
@@ -20,8 +20,15 @@ from detector.fingerprint import (
     content_hashes,
     fingerprint_batch,
 )
-from detector.minhash import _NAME_RE, _NOT_NAMES, MinHasher, analyze, light_tokens, token_hashes
-from detector.scan import ScanOptions, fingerprint_texts
+from detector.scan.minhash import (
+    _NAME_RE,
+    _NOT_NAMES,
+    MinHasher,
+    analyze,
+    light_tokens,
+    token_hashes,
+)
+from detector.scan.pipeline import ScanOptions, fingerprint_texts
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,4 @@
-"""The self-contained HTML comparison report (detector.html_report)."""
+"""The self-contained HTML comparison report (detector.report.comparison)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from detector import Comparison, Edit, InputError, SentencePair, Substitution, compare
-from detector.html_report import comparison_html, write_comparison_html
+from detector.report.comparison import comparison_html, write_comparison_html
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_A = ROOT / "corpus" / "seeds" / "000_6938627cd5ef1f07.txt"

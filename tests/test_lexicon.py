@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from detector.errors import DetectorError
-from detector.lexicon import TABLE_NAME, SynonymLexicon, load_lexicon
+from detector.text.lexicon import TABLE_NAME, SynonymLexicon, load_lexicon
 
 REPO = Path(__file__).resolve().parents[1]
 BUILD_SCRIPT = REPO / "scripts" / "build_wordnet_synonyms.py"

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from detector.lsh import BandIndex, band_hashes, candidate_pairs, optimal_bands
-from detector.minhash import (
+from detector.scan.lsh import BandIndex, band_hashes, candidate_pairs, optimal_bands
+from detector.scan.minhash import (
     MinHasher,
     analyze,
     gram_hashes,

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from detector import Comparison, compare
-from detector.normalize import Document, normalize, normalize_text
+from detector.text.normalize import Document, normalize, normalize_text
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -10,10 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from detector.align import _longest_increasing
-from detector.normalize import normalize
-from detector.shingle import FUNCTION_WORDS, ngrams
-from detector.similarity import (
+from detector.compare.align import _longest_increasing
+from detector.compare.shingle import FUNCTION_WORDS, ngrams
+from detector.compare.similarity import (
     char_tfidf_cosine,
     containment,
     jaccard,
@@ -22,7 +21,8 @@ from detector.similarity import (
     shingle_jaccard,
     word_tfidf_cosine,
 )
-from detector.tfidf import DenseTfidf, char_wb_ngrams
+from detector.compare.tfidf import DenseTfidf, char_wb_ngrams
+from detector.text.normalize import normalize
 
 SETTINGS = settings(max_examples=60, deadline=None)
 

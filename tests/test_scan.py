@@ -14,8 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from detector.cli import app
-from detector.engines import LocalEngine
-from detector.scan import ScanOptions, scan
+from detector.parallel import LocalEngine
+from detector.scan.pipeline import ScanOptions, scan
 
 REPO = Path(__file__).resolve().parent.parent
 CLUSTER_ROOTS = ("pol-01", "bus-03", "crt-05", "sci-07", "spt-02")
@@ -186,7 +186,7 @@ def test_a_second_scan_into_the_same_folder_does_not_see_the_first(scanned, smal
 
 def test_dask_engine_gives_identical_output(scanned, small_corpus, tmp_path):
     distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
-    from detector.engines import DaskEngine
+    from detector.parallel import DaskEngine
 
     out, _ = scanned
     with distributed.LocalCluster(
@@ -207,8 +207,8 @@ def test_dask_engine_gives_identical_output(scanned, small_corpus, tmp_path):
 
 RUNNER = """
 import sys
-from detector.engines import LocalEngine
-from detector.scan import ScanOptions, scan
+from detector.parallel import LocalEngine
+from detector.scan.pipeline import ScanOptions, scan
 scan([sys.argv[1]], sys.argv[2], options=ScanOptions(chunk_size=40, verify_batch=10),
      engine=LocalEngine(1), resume=sys.argv[3] == "resume")
 """

@@ -17,9 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from detector import sources
 from detector.errors import ConfigError
-from detector.sources import FieldMap, Pending, Record, Rejected, iter_records, resolve
+from detector.inputs import records as sources
+from detector.inputs.records import FieldMap, Pending, Record, Rejected, iter_records, resolve
 
 DATA = Path(__file__).resolve().parent / "data" / "sources"
 

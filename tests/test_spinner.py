@@ -1,4 +1,4 @@
-"""Tests for detector.spinner and scripts/build_moby_thesaurus.py."""
+"""Tests for detector.lab.spinner and scripts/build_moby_thesaurus.py."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from detector.errors import ConfigError
-from detector.spinner import (
+from detector.lab.spinner import (
     DEFAULT_MOBY_PATH,
     MobyThesaurus,
     SpinResult,
@@ -393,8 +393,8 @@ def test_wordnet_adapter_with_fake_lexicon() -> None:
 
 
 def test_wordnet_adapter_with_real_lexicon() -> None:
-    if importlib.util.find_spec("detector.lexicon") is None:
-        pytest.skip("detector.lexicon is not available")
+    if importlib.util.find_spec("detector.text.lexicon") is None:
+        pytest.skip("detector.text.lexicon is not available")
     thes = WordNetThesaurus()
     assert "large" in WordNetThesaurus(broad=True).candidates("giant")
     res = spin(ARTICLE, strength=0.5, seed=0, thesaurus=thes)
@@ -548,6 +548,6 @@ def test_build_reproduces_the_shipped_table(builder: ModuleType, tmp_path: Path)
     ids=["submit", "occur", "visit", "participle-ed", "participle-ing", "shed", "bring"],
 )
 def test_inflection_of_longer_verbs_and_participles(base, tag, expected):
-    from detector.spinner import _inflect_word
+    from detector.lab.spinner import _inflect_word
 
     assert _inflect_word(base, tag) == expected

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from detector.model import DEFAULT_MODEL_PATH, VerdictModel
-from detector.training import FEATURES, _fit_temperature, fit_verdict_model, measures_for_split
+from detector.compare.classifier import DEFAULT_MODEL_PATH, VerdictModel
+from detector.lab.training import FEATURES, _fit_temperature, fit_verdict_model, measures_for_split
 
 REPO = Path(__file__).resolve().parent.parent
 PAIRS = REPO / "corpus" / "pairs.jsonl"
@@ -22,7 +22,7 @@ def splits():
 
 
 def test_retraining_reproduces_the_shipped_artifact(splits):
-    from detector.training import corpus_digest
+    from detector.lab.training import corpus_digest
 
     artifact = fit_verdict_model(
         *splits["train"],

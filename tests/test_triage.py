@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from detector.compare import compare
-from detector.minhash import light_tokens
-from detector.triage import Words, plain_copy, settle, word_alignment
+from detector.compare.pipeline import compare
+from detector.scan.minhash import light_tokens
+from detector.scan.triage import Words, plain_copy, settle, word_alignment
 
 REPO = Path(__file__).resolve().parent.parent
 DERIVED = {"duplicate", "near_duplicate", "spun"}

@@ -1,4 +1,4 @@
-"""The web front end (``detector.web``) and ``detector serve``.
+"""The web front end (``detector.web.app``) and ``detector serve``.
 
 Endpoints, error cases (400, 401, 404, 413, 422), the editors' pages, and a real
 uvicorn server taking writes while checks run concurrently.
@@ -27,9 +27,9 @@ with warnings.catch_warnings():  # starlette's note about httpx2; httpx is what 
 from typer.testing import CliRunner
 
 from detector import compare
-from detector.archive import Archive
+from detector.archive.store import Archive
 from detector.cli import app as cli_app
-from detector.web import _SuspectStore, create_app, serve_in_background
+from detector.web.app import _SuspectStore, create_app, serve_in_background
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "corpus" / "seeds"

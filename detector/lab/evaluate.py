@@ -1,0 +1,149 @@
+"""Measure the detector on labelled pairs: per-label precision/recall/F1, macro-F1,
+the confusion matrix, and the binary "derived" F1 (derived = duplicate,
+near_duplicate, spun, rewrite; not derived = related, unrelated).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from detector.models import DERIVED_VERDICTS, VERDICTS
+
+__all__ = ["EvaluationReport", "run_pairs", "score_predictions"]
+
+
+@dataclass(frozen=True)
+class EvaluationReport:
+    """Figures for one evaluation run; ``to_dict()`` is the ``eval --json`` shape."""
+
+    per_label: dict[str, dict[str, float]]
+    macro_f1: float
+    derived_f1: float
+    confusion: dict[str, dict[str, int]]
+    n: int
+    related_called_derived: float | None
+    groups: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "n": self.n,
+            "per_label": self.per_label,
+            "macro_f1": self.macro_f1,
+            "derived_f1": self.derived_f1,
+            "confusion": self.confusion,
+            "related_called_derived": self.related_called_derived,
+            "groups": self.groups,
+        }
+
+
+def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def score_predictions(
+    gold: Sequence[str], predicted: Sequence[str], groups: Sequence[str | None] | None = None
+) -> EvaluationReport:
+    """Score predicted labels against gold labels.
+
+    ``groups`` (optional, one per pair, e.g. which spinner made it) adds recall per
+    group for the pairs whose gold label is ``spun``, and precision of ``spun``
+    predictions restricted to that group plus every non-spun pair.
+
+    Examples
+    --------
+    >>> r = score_predictions(["spun", "related", "spun"], ["spun", "spun", "spun"])
+    >>> r.per_label["spun"]["precision"], r.per_label["spun"]["recall"], r.related_called_derived
+    (0.6667, 1.0, 1.0)
+    """
+    if len(gold) != len(predicted):
+        raise ValueError(f"gold and predicted differ in length: {len(gold)} vs {len(predicted)}")
+    labels = [v for v in VERDICTS if v in set(gold) | set(predicted)]
+    confusion = {g: {p: 0 for p in labels} for g in labels}
+    for g, p in zip(gold, predicted, strict=True):
+        confusion[g][p] += 1
+    per_label: dict[str, dict[str, float]] = {}
+    f1s = []
+    for label in labels:
+        tp = confusion[label][label]
+        fp = sum(confusion[g][label] for g in labels if g != label)
+        fn = sum(confusion[label][p] for p in labels if p != label)
+        precision, recall, f1 = _prf(tp, fp, fn)
+        support = sum(confusion[label].values())
+        per_label[label] = {
+            "precision": round(precision, 4),
+            "recall": round(recall, 4),
+            "f1": round(f1, 4),
+            "support": support,
+        }
+        if support:
+            f1s.append(f1)
+    gd = [g in DERIVED_VERDICTS for g in gold]
+    pd = [p in DERIVED_VERDICTS for p in predicted]
+    tp = sum(g and p for g, p in zip(gd, pd, strict=True))
+    fp = sum((not g) and p for g, p in zip(gd, pd, strict=True))
+    fn = sum(g and not p for g, p in zip(gd, pd, strict=True))
+    related = [p for g, p in zip(gold, predicted, strict=True) if g == "related"]
+    group_figures: dict[str, dict[str, float]] = {}
+    if groups is not None:
+        for name in sorted({g for g in groups if g}):
+            idx = [i for i, g in enumerate(groups) if g == name and gold[i] == "spun"]
+            others = [i for i, g in enumerate(gold) if g != "spun"]
+            if not idx:
+                continue
+            hits = sum(predicted[i] == "spun" for i in idx)
+            false = sum(predicted[i] == "spun" for i in others)
+            group_figures[name] = {
+                "spun_recall": round(hits / len(idx), 4),
+                "spun_precision": round(hits / (hits + false), 4) if hits + false else 0.0,
+                "support": len(idx),
+            }
+    return EvaluationReport(
+        per_label=per_label,
+        macro_f1=round(sum(f1s) / len(f1s), 4) if f1s else 0.0,
+        derived_f1=round(_prf(tp, fp, fn)[2], 4),
+        confusion=confusion,
+        n=len(gold),
+        related_called_derived=(
+            round(sum(p in DERIVED_VERDICTS for p in related) / len(related), 4)
+            if related
+            else None
+        ),
+        groups=group_figures,
+    )
+
+
+def spinner_group(made_by: str | None) -> str | None:
+    """The spinner named in a pair's ``made_by`` (``spinner:wordnet ...`` -> ``wordnet``)."""
+    if not made_by:
+        return None
+    if made_by.startswith("spinner:"):
+        return made_by.split()[0].split(":", 1)[1]
+    if made_by.startswith("seed"):
+        return "seed"
+    return None
+
+
+def run_pairs(
+    pairs: Iterable[dict[str, Any]],
+    articles: dict[str, dict[str, Any]],
+    *,
+    jobs: int | None = None,
+    **options: Any,
+) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """Compare every labelled pair; return (pair, result dict) in input order."""
+    from detector.compare.batch import compare_records
+    from detector.inputs.text import JsonlRecord
+    from detector.lab.corpus import resolve_pair
+
+    pairs = list(pairs)
+    records = []
+    for i, pair in enumerate(pairs):
+        a, b = resolve_pair(pair, articles)
+        records.append(JsonlRecord(pair.get("line", i + 1), {"id": i, "a": a, "b": b}))
+    results = list(compare_records(records, jobs=jobs, **options))
+    return list(zip(pairs, results, strict=True))

@@ -1,0 +1,856 @@
+"""An article spinner of the kind content farms run, for labelled test data.
+
+A spinner swaps words and short phrases for thesaurus "synonyms" in place,
+blind to context (``technology minister -> expertise minister``, ``said ->
+mentioned``, ``laws -> legal guidelines``), keeps names and numbers, keeps the
+sentence frame and usually swaps the same word the same way every time. This
+module reproduces that so the detector can be tested on spun copies whose
+substitutions are known.
+
+Two interchangeable thesauri implement :class:`Thesaurus`:
+
+* :class:`MobyThesaurus`, a pruned table built from Moby Thesaurus II by
+  ``scripts/build_moby_thesaurus.py`` (``corpus/thesaurus/moby.tsv.gz``). It is
+  the default because it is independent of the detector's own WordNet lexicon,
+  so spun test data is not made with the detector's answer key.
+* :class:`WordNetThesaurus`, an adapter over :mod:`detector.text.lexicon`.
+
+The library never prints or exits.
+
+Examples
+--------
+>>> thes = MobyThesaurus({"say": ["mention"], "giant": ["large"], "law": ["legal guideline"]})
+>>> spin("Twitter said the giant broke laws.", strength=1.0, thesaurus=thes).text
+'Twitter mentioned the large broke legal guidelines.'
+"""
+
+from __future__ import annotations
+
+import gzip
+import math
+import random
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from os import PathLike
+from pathlib import Path
+from typing import Any, Protocol
+
+from detector.errors import ConfigError, DetectorError
+
+__all__ = [
+    "DEFAULT_MOBY_PATH",
+    "FUNCTION_WORDS",
+    "MobyThesaurus",
+    "SpinResult",
+    "StrengthError",
+    "Thesaurus",
+    "WordNetThesaurus",
+    "default_thesaurus",
+    "spin",
+]
+
+
+def _words(spaced: str) -> frozenset[str]:
+    return frozenset(spaced.split())
+
+
+DEFAULT_MOBY_PATH = Path(__file__).resolve().parents[2] / "corpus" / "thesaurus" / "moby.tsv.gz"
+
+# Closed-class words a spinner leaves alone: determiners, pronouns, prepositions,
+# conjunctions, auxiliaries and modals, and a few frame adverbs and small numbers.
+FUNCTION_WORDS: frozenset[str] = _words(
+    """
+    a an the this that these those some any each every either neither no nor
+    all both few many much more most less least other another such own same
+    i me my mine myself we us our ours ourselves you your yours yourself
+    yourselves he him his himself she her hers herself it its itself they them
+    their theirs themselves one ones who whom whose which what whatever whoever
+    where when why how whether if unless because since while whereas although
+    though as than so and or but yet for of to in on at by with from into onto
+    upon about above below over under between among through during before after
+    against within without along across around behind beyond near toward
+    towards off out up down via per amid despite until till
+    be is am are was were been being have has had having do does did doing done
+    will would shall should can could may might must ought
+    not never also just only very too then there here now still even ever again
+    once already almost quite rather else instead however thus therefore
+    two three four five six seven eight nine ten
+    mr mrs ms dr st yes oh
+    """
+)
+
+# Particles that mark a multiword replacement as verbal ("look for"): the head
+# to inflect is then the first word.
+_PARTICLES: frozenset[str] = _words(
+    "about across after against along apart around aside at away back by down for "
+    "forth from in into of off on onto out over through to together under up upon with"
+)
+
+# base: (past, past participle)
+_IRREGULAR_VERBS: dict[str, tuple[str, str]] = {
+    "arise": ("arose", "arisen"),
+    "bear": ("bore", "borne"),
+    "beat": ("beat", "beaten"),
+    "become": ("became", "become"),
+    "begin": ("began", "begun"),
+    "bend": ("bent", "bent"),
+    "bet": ("bet", "bet"),
+    "bid": ("bid", "bid"),
+    "bind": ("bound", "bound"),
+    "bite": ("bit", "bitten"),
+    "bleed": ("bled", "bled"),
+    "blow": ("blew", "blown"),
+    "break": ("broke", "broken"),
+    "breed": ("bred", "bred"),
+    "bring": ("brought", "brought"),
+    "build": ("built", "built"),
+    "burst": ("burst", "burst"),
+    "buy": ("bought", "bought"),
+    "cast": ("cast", "cast"),
+    "catch": ("caught", "caught"),
+    "choose": ("chose", "chosen"),
+    "cling": ("clung", "clung"),
+    "come": ("came", "come"),
+    "cost": ("cost", "cost"),
+    "creep": ("crept", "crept"),
+    "cut": ("cut", "cut"),
+    "deal": ("dealt", "dealt"),
+    "dig": ("dug", "dug"),
+    "draw": ("drew", "drawn"),
+    "drink": ("drank", "drunk"),
+    "drive": ("drove", "driven"),
+    "eat": ("ate", "eaten"),
+    "fall": ("fell", "fallen"),
+    "feed": ("fed", "fed"),
+    "feel": ("felt", "felt"),
+    "fight": ("fought", "fought"),
+    "find": ("found", "found"),
+    "flee": ("fled", "fled"),
+    "fling": ("flung", "flung"),
+    "fly": ("flew", "flown"),
+    "forbid": ("forbade", "forbidden"),
+    "forget": ("forgot", "forgotten"),
+    "forgive": ("forgave", "forgiven"),
+    "freeze": ("froze", "frozen"),
+    "get": ("got", "got"),
+    "give": ("gave", "given"),
+    "go": ("went", "gone"),
+    "grind": ("ground", "ground"),
+    "grow": ("grew", "grown"),
+    "hang": ("hung", "hung"),
+    "hear": ("heard", "heard"),
+    "hide": ("hid", "hidden"),
+    "hit": ("hit", "hit"),
+    "hold": ("held", "held"),
+    "hurt": ("hurt", "hurt"),
+    "keep": ("kept", "kept"),
+    "know": ("knew", "known"),
+    "lay": ("laid", "laid"),
+    "lead": ("led", "led"),
+    "leave": ("left", "left"),
+    "lend": ("lent", "lent"),
+    "let": ("let", "let"),
+    "lie": ("lay", "lain"),
+    "light": ("lit", "lit"),
+    "lose": ("lost", "lost"),
+    "make": ("made", "made"),
+    "mean": ("meant", "meant"),
+    "meet": ("met", "met"),
+    "pay": ("paid", "paid"),
+    "put": ("put", "put"),
+    "quit": ("quit", "quit"),
+    "read": ("read", "read"),
+    "ride": ("rode", "ridden"),
+    "ring": ("rang", "rung"),
+    "rise": ("rose", "risen"),
+    "run": ("ran", "run"),
+    "say": ("said", "said"),
+    "see": ("saw", "seen"),
+    "seek": ("sought", "sought"),
+    "sell": ("sold", "sold"),
+    "send": ("sent", "sent"),
+    "set": ("set", "set"),
+    "shake": ("shook", "shaken"),
+    "shine": ("shone", "shone"),
+    "shoot": ("shot", "shot"),
+    "show": ("showed", "shown"),
+    "shrink": ("shrank", "shrunk"),
+    "shut": ("shut", "shut"),
+    "sing": ("sang", "sung"),
+    "sink": ("sank", "sunk"),
+    "sit": ("sat", "sat"),
+    "sleep": ("slept", "slept"),
+    "slide": ("slid", "slid"),
+    "speak": ("spoke", "spoken"),
+    "spend": ("spent", "spent"),
+    "spin": ("spun", "spun"),
+    "split": ("split", "split"),
+    "spread": ("spread", "spread"),
+    "spring": ("sprang", "sprung"),
+    "stand": ("stood", "stood"),
+    "steal": ("stole", "stolen"),
+    "stick": ("stuck", "stuck"),
+    "sting": ("stung", "stung"),
+    "strike": ("struck", "struck"),
+    "swear": ("swore", "sworn"),
+    "sweep": ("swept", "swept"),
+    "swim": ("swam", "swum"),
+    "swing": ("swung", "swung"),
+    "take": ("took", "taken"),
+    "teach": ("taught", "taught"),
+    "tear": ("tore", "torn"),
+    "tell": ("told", "told"),
+    "think": ("thought", "thought"),
+    "throw": ("threw", "thrown"),
+    "understand": ("understood", "understood"),
+    "wake": ("woke", "woken"),
+    "wear": ("wore", "worn"),
+    "weep": ("wept", "wept"),
+    "win": ("won", "won"),
+    "wind": ("wound", "wound"),
+    "withdraw": ("withdrew", "withdrawn"),
+    "write": ("wrote", "written"),
+}
+# Inflected forms read back to a lemma. Ambiguous forms that are common words in
+# their own right (left, found, felt, saw, lay, ground, lead, lit, wound, bound,
+# spun, read) are not read back; they are looked up as they are.
+_AMBIGUOUS_FORMS = _words(
+    "left found felt saw lay ground lead lit wound bound spun read shot put set cut hit "
+    "cost cast let bet bid hurt quit shut split spread burst beat got"
+)
+_IRREGULAR_NOUNS: dict[str, str] = {
+    "man": "men",
+    "woman": "women",
+    "child": "children",
+    "foot": "feet",
+    "tooth": "teeth",
+    "mouse": "mice",
+    "goose": "geese",
+    "person": "people",
+}
+_MAN_PLURAL_S = _words("human german roman shaman talisman caiman ottoman")
+_SPECIAL_S: dict[str, str] = {"be": "is", "have": "has", "do": "does", "go": "goes"}
+
+
+def _build_readback() -> dict[str, tuple[str, str]]:
+    table: dict[str, tuple[str, str]] = {}
+    for base, (past, participle) in _IRREGULAR_VERBS.items():
+        if participle != past and participle != base and participle not in _AMBIGUOUS_FORMS:
+            table.setdefault(participle, (base, "en"))
+        if past != base and past not in _AMBIGUOUS_FORMS:
+            table.setdefault(past, (base, "ed"))
+    for singular, plural in _IRREGULAR_NOUNS.items():
+        if plural != "people":
+            table.setdefault(plural, (singular, "s"))
+    return table
+
+
+_READBACK: dict[str, tuple[str, str]] = _build_readback()
+
+_TOKEN_RE = re.compile(r"\w+(?:['\u2019\-]\w+)*")
+_WORD_RE = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
+_POSSESSIVE_RE = re.compile(r"([A-Za-z]+(?:-[A-Za-z]+)*)['\u2019][sS]")
+_CANDIDATE_RE = re.compile(r"[a-z]+(?:-[a-z]+)*(?: [a-z]+(?:-[a-z]+)*){0,2}")
+_PARAGRAPH_BREAK_RE = re.compile(r"\n[^\S\n]*\n")
+_PHRASE_GAP_RE = re.compile(r"[ \t]+")
+_SENTENCE_END = frozenset(".!?\u2026")
+_SKIP_BACK = frozenset("\"'()[]{}\u201c\u201d\u2018\u2019\u00ab\u00bb")
+_CVC_RE = re.compile(r"[^aeiou]*[aeiou][^aeiouwxy]")
+_VOWELS = frozenset("aeiou")
+_PERFECT_CUES = _words("has have had having be been being is are was were get gets got")
+_SINGLE_WORD_WEIGHT = 3
+
+
+class StrengthError(ConfigError, ValueError):
+    """``strength`` is not a number in [0, 1]."""
+
+
+class Thesaurus(Protocol):
+    """A source of context-blind replacements.
+
+    Any object with this method can drive :func:`spin`.
+    """
+
+    def candidates(self, lemma: str) -> Sequence[str]:
+        """Replacement base forms for a lowercase base form.
+
+        Parameters
+        ----------
+        lemma : str
+            A lowercase base form, a single word or a two-word phrase.
+
+        Returns
+        -------
+        Sequence of str
+            Replacement base forms (possibly multiword), best first; empty when
+            the thesaurus has nothing for ``lemma``.
+        """
+        ...
+
+
+class MobyThesaurus:
+    """The pruned Moby table as a :class:`Thesaurus`.
+
+    Parameters
+    ----------
+    table : Mapping of str to Sequence of str
+        Headword to ranked synonyms. Keys are lowercased.
+
+    See Also
+    --------
+    MobyThesaurus.from_path : load ``corpus/thesaurus/moby.tsv.gz``.
+
+    Examples
+    --------
+    >>> thes = MobyThesaurus({"Giant": ["large", "huge"]})
+    >>> thes.candidates("giant")
+    ('large', 'huge')
+    >>> thes.candidates("dwarf")
+    ()
+    >>> len(thes), "giant" in thes
+    (1, True)
+    """
+
+    def __init__(self, table: Mapping[str, Sequence[str]]) -> None:
+        self._table: dict[str, tuple[str, ...]] = {
+            head.lower(): tuple(syns) for head, syns in table.items()
+        }
+
+    @classmethod
+    def from_path(cls, path: str | PathLike[str]) -> MobyThesaurus:
+        """Load a table written by ``scripts/build_moby_thesaurus.py``.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            A gzip file of ``headword<TAB>syn1|syn2|...`` lines.
+
+        Returns
+        -------
+        MobyThesaurus
+
+        Raises
+        ------
+        DetectorError
+            The file cannot be read or a line is malformed.
+
+        Examples
+        --------
+        >>> import gzip, tempfile, pathlib
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     path = pathlib.Path(tmp) / "t.tsv.gz"
+        ...     _ = path.write_bytes(gzip.compress(b"law\\tstatute|legal guideline\\n"))
+        ...     MobyThesaurus.from_path(path).candidates("law")
+        ('statute', 'legal guideline')
+        """
+        origin = str(path)
+        try:
+            text = gzip.decompress(Path(path).read_bytes()).decode("utf-8")
+        except (OSError, EOFError, UnicodeDecodeError) as exc:
+            raise DetectorError(f"cannot read thesaurus table {origin}: {exc}") from exc
+        table: dict[str, list[str]] = {}
+        for lineno, line in enumerate(text.splitlines(), start=1):
+            if not line:
+                continue
+            head, sep, rest = line.partition("\t")
+            if not sep or not head or not rest:
+                raise DetectorError(f"{origin}:{lineno}: expected 'headword<TAB>syn|syn|...'")
+            table[head] = rest.split("|")
+        return cls(table)
+
+    def candidates(self, lemma: str) -> tuple[str, ...]:
+        """Ranked synonyms of ``lemma`` (empty when it is not a headword)."""
+        return self._table.get(lemma.lower(), ())
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    def __contains__(self, lemma: object) -> bool:
+        return isinstance(lemma, str) and lemma.lower() in self._table
+
+    def __repr__(self) -> str:
+        return f"MobyThesaurus({len(self._table)} headwords)"
+
+
+class WordNetThesaurus:
+    """WordNet synonyms from :mod:`detector.text.lexicon` as a :class:`Thesaurus`.
+
+    Only exact base forms are answered: ``candidates("accounts")`` is empty
+    (the spinner looks up ``account`` and re-inflects), so an inflected word is
+    never replaced by a bare base form.
+
+    Parameters
+    ----------
+    broad : bool, default False
+        Also offer lemmas one pointer hop away (similar-to, hypernym, hyponym,
+        verb group, also-see), as ``SynonymLexicon.synonyms(broad=True)``.
+    lexicon : object, optional
+        Anything with ``lemmas(word)`` and ``synonyms(word, broad=...)``; by
+        default ``detector.text.lexicon.load_lexicon()``, imported on first use.
+
+    Examples
+    --------
+    >>> class FakeLexicon:
+    ...     def lemmas(self, word):
+    ...         return frozenset({"say"}) if word in ("say", "said") else frozenset()
+    ...     def synonyms(self, word, broad=False):
+    ...         return ("say", "state", "tell") if word == "say" else ()
+    >>> thes = WordNetThesaurus(lexicon=FakeLexicon())
+    >>> thes.candidates("say")
+    ('state', 'tell')
+    >>> thes.candidates("said")
+    ()
+    """
+
+    def __init__(self, *, broad: bool = False, lexicon: Any = None) -> None:
+        self.broad = broad
+        self._lexicon = lexicon
+
+    def _lex(self) -> Any:
+        if self._lexicon is None:
+            from detector.text.lexicon import load_lexicon
+
+            self._lexicon = load_lexicon()
+        return self._lexicon
+
+    def candidates(self, lemma: str) -> tuple[str, ...]:
+        """WordNet synonyms of ``lemma`` if it is itself a WordNet base form."""
+        lex = self._lex()
+        key = lemma.lower()
+        if key not in lex.lemmas(key):
+            return ()
+        own = {key, key.replace("-", " ")}
+        out = []
+        for syn in lex.synonyms(key, broad=self.broad):
+            norm = " ".join(syn.replace("_", " ").split())
+            if norm and norm not in own:
+                out.append(norm)
+        return tuple(out)
+
+    def __repr__(self) -> str:
+        return f"WordNetThesaurus(broad={self.broad})"
+
+
+@cache
+def default_thesaurus() -> MobyThesaurus:
+    """The default thesaurus: the Moby table at :data:`DEFAULT_MOBY_PATH`.
+
+    Raises
+    ------
+    DetectorError
+        The table is absent (build it with ``scripts/build_moby_thesaurus.py``).
+    """
+    if not DEFAULT_MOBY_PATH.is_file():
+        raise DetectorError(
+            f"thesaurus table {DEFAULT_MOBY_PATH} is missing; build it with "
+            "scripts/build_moby_thesaurus.py or pass thesaurus="
+        )
+    return MobyThesaurus.from_path(DEFAULT_MOBY_PATH)
+
+
+@dataclass(frozen=True)
+class SpinResult:
+    """The spun text and what was replaced.
+
+    Attributes
+    ----------
+    text : str
+        The spun text.
+    substitutions : tuple of (str, str, int)
+        ``(original surface, replacement surface, char offset in the input)``
+        in text order.
+    """
+
+    text: str
+    substitutions: tuple[tuple[str, str, int], ...]
+
+
+# --------------------------------------------------------------------- tokens
+@dataclass(frozen=True, slots=True)
+class _Token:
+    start: int  # start of the word (core) in the input
+    end: int  # end of the core; a possessive 's after it is left alone
+    core: str  # the word, or "" when the token is protected (digits, contraction...)
+    possessive: bool
+    initial: bool  # first word of a sentence or paragraph
+
+
+def _sentence_initial(gap: str, first: bool) -> bool:
+    """Whether a token preceded by ``gap`` (text since the last token) starts a sentence."""
+    if first or _PARAGRAPH_BREAK_RE.search(gap):
+        return True
+    for ch in reversed(gap):
+        if ch.isspace() or ch in _SKIP_BACK:
+            continue
+        return ch in _SENTENCE_END
+    return False
+
+
+def _tokenise(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    prev_end = 0
+    for m in _TOKEN_RE.finditer(text):
+        raw = m.group()
+        initial = _sentence_initial(text[prev_end : m.start()], not tokens)
+        prev_end = m.end()
+        core, possessive = "", False
+        if any(ch.isdigit() or ch == "_" for ch in raw):
+            pass
+        elif _WORD_RE.fullmatch(raw):
+            core = raw
+        else:
+            pm = _POSSESSIVE_RE.fullmatch(raw)
+            if pm:
+                core, possessive = pm.group(1), True
+        end = m.start() + len(core) if core else m.end()
+        tokens.append(_Token(m.start(), end, core, possessive, initial))
+    return tokens
+
+
+def _is_title(word: str) -> bool:
+    return word[:1].isupper() and (word[1:].islower() or len(word) == 1)
+
+
+def _eligible(tok: _Token, names: frozenset[str]) -> bool:
+    word = tok.core
+    if len(word) < 2:
+        return False
+    low = word.lower()
+    if low in FUNCTION_WORDS:
+        return False
+    if word.islower():
+        return True
+    return tok.initial and _is_title(word) and low not in names
+
+
+# ----------------------------------------------------------------- morphology
+def _ends_cvc(stem: str) -> bool:
+    return bool(_CVC_RE.fullmatch(stem))
+
+
+def _stems(stem: str) -> list[str]:
+    """Candidate bases for a word with ``-ed``/``-ing`` taken off (``stem``).
+
+    ``added -> add`` before ``ad``; ``stopped -> stop`` (``stopp`` is no word);
+    a consonant-vowel-consonant stem reads as e-dropped first (``hoped -> hope``
+    before ``hop``, ``noted -> note``).
+    """
+    out = [stem + "e", stem] if _ends_cvc(stem) else [stem, stem + "e"]
+    if len(stem) >= 3 and stem[-1] == stem[-2] and stem[-1] not in _VOWELS:
+        out.append(stem[:-1])
+    return [s for s in out if len(s) >= 2 and not set(s).isdisjoint("aeiouy")]
+
+
+def _analyses(word: str) -> list[tuple[str, str]]:
+    """Ordered ``(lemma, tag)`` readings of a lowercase word.
+
+    Tags: ``""`` base, ``"s"`` plural / 3rd person, ``"ed"`` past, ``"en"`` past
+    participle, ``"ing"``. The irregular table comes first, then the word as it
+    is, then suffix rules.
+    """
+    out: list[tuple[str, str]] = []
+    if word in _READBACK:
+        out.append(_READBACK[word])
+    out.append((word, ""))
+    n = len(word)
+    if n > 4 and word.endswith("men"):
+        out.append((word[:-3] + "man", "s"))
+    if n > 4 and word.endswith("ies"):
+        out.append((word[:-3] + "y", "s"))
+    if n > 3 and word.endswith("es") and word[:-2].endswith(("s", "x", "z", "ch", "sh", "o")):
+        out.append((word[:-2], "s"))
+    if n > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        out.append((word[:-1], "s"))
+    if n > 4 and word.endswith("ied"):
+        out.append((word[:-3] + "y", "ed"))
+    elif n > 3 and word.endswith("ed"):
+        out += [(s, "ed") for s in _stems(word[:-2]) if s not in _IRREGULAR_VERBS]
+    if n > 4 and word.endswith("ying"):
+        out.append((word[:-4] + "ie", "ing"))
+    if n > 4 and word.endswith("ing"):
+        out += [(s, "ing") for s in _stems(word[:-3])]
+    seen: set[tuple[str, str]] = set()
+    result = []
+    for lemma, tag in out:
+        if (lemma, tag) in seen or (tag and lemma in FUNCTION_WORDS):
+            continue
+        seen.add((lemma, tag))
+        result.append((lemma, tag))
+    return result
+
+
+# Longer verbs whose stressed last syllable doubles its consonant (submit -> submitted).
+_DOUBLING = _words(
+    "submit commit admit permit omit emit transmit remit refer prefer confer defer infer "
+    "occur incur recur deter regret control patrol compel expel propel repel rebel equip acquit "
+    "abet allot"
+)
+# Verbs that end like an inflection but are base forms.
+_ED_VERBS = _words(
+    "shed shred embed exceed proceed succeed need feed bleed breed speed seed heed wed"
+)
+_ING_VERBS = _words("bring sing ring sting string spring swing cling fling sling wring")
+
+
+def _already_inflected(base: str) -> bool:
+    """Participles a thesaurus lists as entries (goddamned, interesting) take no more endings."""
+    if base.endswith("ed") and len(base) > 4 and base not in _ED_VERBS:
+        return True
+    return base.endswith("ing") and len(base) > 5 and base not in _ING_VERBS
+
+
+def _inflect_word(base: str, tag: str) -> str:
+    """Inflect one lowercase base form."""
+    if not tag:
+        return base
+    if tag != "s" and _already_inflected(base):
+        return base
+    if tag == "s":
+        if base in _SPECIAL_S:
+            return _SPECIAL_S[base]
+        if base in _IRREGULAR_NOUNS:
+            return _IRREGULAR_NOUNS[base]
+        if base.endswith("man") and len(base) > 4 and base not in _MAN_PLURAL_S:
+            return base[:-3] + "men"
+        if base.endswith(("s", "x", "z", "ch", "sh")):
+            return base + "es"
+        if len(base) > 1 and base.endswith("y") and base[-2] not in _VOWELS:
+            return base[:-1] + "ies"
+        return base + "s"
+    if tag == "ing":
+        if base == "be":
+            return "being"
+        if base.endswith("ie"):
+            return base[:-2] + "ying"
+        if base.endswith("e") and not base.endswith(("ee", "oe", "ye")) and len(base) > 2:
+            return base[:-1] + "ing"
+        if (_ends_cvc(base) and len(base) <= 4) or base in _DOUBLING:
+            return base + base[-1] + "ing"
+        return base + "ing"
+    # ed / en
+    if base in _IRREGULAR_VERBS:
+        past, participle = _IRREGULAR_VERBS[base]
+        return participle if tag == "en" else past
+    if base.endswith("e"):
+        return base + "d"
+    if len(base) > 1 and base.endswith("y") and base[-2] not in _VOWELS:
+        return base[:-1] + "ied"
+    if (_ends_cvc(base) and len(base) <= 4) or base in _DOUBLING:
+        return base + base[-1] + "ed"
+    return base + "ed"
+
+
+def _inflect(base: str, tag: str) -> str:
+    """Inflect a possibly multiword base: verbs on the first word, nouns on the last."""
+    words = base.split(" ")
+    if not tag or len(words) == 1:
+        return _inflect_word(base, tag)
+    if tag == "s" and words[-1] not in _PARTICLES:
+        words[-1] = _inflect_word(words[-1], tag)
+    else:
+        words[0] = _inflect_word(words[0], tag)
+    return " ".join(words)
+
+
+def _match_case(original: str, replacement: str) -> str:
+    if len(original) > 1 and original.isupper():
+        return replacement.upper()
+    if original[:1].isupper():
+        return replacement[:1].upper() + replacement[1:]
+    return replacement
+
+
+# --------------------------------------------------------------------- spin
+class _Lookup:
+    """Per-call memo of filtered thesaurus answers."""
+
+    def __init__(self, thesaurus: Thesaurus) -> None:
+        self._thesaurus = thesaurus
+        self._memo: dict[str, tuple[str, ...]] = {}
+
+    def __call__(self, lemma: str) -> tuple[str, ...]:
+        got = self._memo.get(lemma)
+        if got is None:
+            seen: dict[str, None] = {}
+            for cand in self._thesaurus.candidates(lemma):
+                norm = " ".join(cand.replace("_", " ").split())
+                if (
+                    norm.islower()
+                    and _CANDIDATE_RE.fullmatch(norm)
+                    and all(base != lemma for base, _ in _analyses(norm))
+                ):
+                    seen.setdefault(norm)
+            got = self._memo[lemma] = tuple(seen)
+        return got
+
+
+def _pick(rng: random.Random, cands: Sequence[str]) -> str:
+    """Seeded choice, single words weighted over multiword ones."""
+    weights = [_SINGLE_WORD_WEIGHT if " " not in c else 1 for c in cands]
+    r = rng.random() * sum(weights)
+    for cand, weight in zip(cands, weights, strict=True):
+        r -= weight
+        if r < 0:
+            return cand
+    return cands[-1]
+
+
+def _perfect_context(tokens: Sequence[_Token], i: int, text: str) -> bool:
+    """Whether token ``i`` follows has/had/was... (skipping -ly adverbs and not)."""
+    for j in range(i - 1, max(i - 3, -1), -1):
+        word = text[tokens[j].start : tokens[j].end].lower()
+        if word in _PERFECT_CUES:
+            return True
+        if not (word.endswith("ly") or word in ("not", "never", "also", "just")):
+            return False
+    return False
+
+
+def _readings(
+    tokens: Sequence[_Token], i: int, text: str, lookup: _Lookup
+) -> tuple[str, str, int, tuple[str, ...]] | None:
+    """The unit at token ``i``: (lemma, tag, tokens spanned, candidates), or None.
+
+    A two-word phrase is tried first when the next token is a plain lowercase
+    word separated by spaces only.
+    """
+    tok = tokens[i]
+    w1 = tok.core.lower()
+    if i + 1 < len(tokens) and not tok.possessive:
+        nxt = tokens[i + 1]
+        if nxt.core and nxt.core.islower() and _PHRASE_GAP_RE.fullmatch(text[tok.end : nxt.start]):
+            w2 = nxt.core
+            options = [(f"{w1} {w2}", "")]
+            options += [(f"{w1} {lem}", tag) for lem, tag in _analyses(w2) if tag]
+            options += [(f"{lem} {w2}", tag) for lem, tag in _analyses(w1) if tag]
+            for lemma, tag in options:
+                cands = lookup(lemma)
+                if cands:
+                    return lemma, tag, 2, cands
+    for lemma, tag in _analyses(w1):
+        cands = lookup(lemma)
+        if cands:
+            return lemma, tag, 1, cands
+    return None
+
+
+def spin(
+    text: str,
+    *,
+    strength: float = 0.5,
+    seed: int = 0,
+    thesaurus: Thesaurus | None = None,
+    consistent: bool = True,
+) -> SpinResult:
+    """Spin ``text`` the way a content-farm article spinner does.
+
+    Each replaceable unit (an eligible word, or a two-word phrase starting at
+    one, when the thesaurus has it) is replaced with probability ``strength`` by
+    a thesaurus candidate chosen with a seeded RNG, blind to context. Eligible
+    words are lowercase content words (not in :data:`FUNCTION_WORDS`), plus
+    capitalised sentence-initial words that do not occur capitalised
+    mid-sentence elsewhere in the text (names). Names, ALL-CAPS words,
+    contractions and any token with a digit are never touched. The replacement
+    is re-inflected like the original (``said -> mentioned``, ``laws -> legal
+    guidelines``, ``seeking -> looking for``) and takes its capitalisation;
+    every other character of the input is kept exactly.
+
+    Parameters
+    ----------
+    text : str
+        The article.
+    strength : float, default 0.5
+        Probability in [0, 1] that a replaceable unit is replaced.
+    seed : int, default 0
+        Seed of the ``random.Random`` driving all choices.
+    thesaurus : Thesaurus, optional
+        Defaults to :func:`default_thesaurus` (the Moby table).
+    consistent : bool, default True
+        Replace every occurrence of a lemma with the same choice, as spinners
+        usually do (each occurrence is still replaced with probability
+        ``strength``).
+
+    Returns
+    -------
+    SpinResult
+        The spun text and the ``(original, replacement, offset)`` substitutions,
+        offsets into ``text``. Deterministic for the same text, strength, seed
+        and thesaurus.
+
+    Raises
+    ------
+    StrengthError
+        (a ``ValueError``) when ``strength`` is not within [0, 1].
+
+    Examples
+    --------
+    >>> thes = MobyThesaurus({
+    ...     "say": ["mention"], "account": ["report"], "look for": ["hunt"],
+    ...     "technology": ["expertise"], "seek": ["look for"]})
+    >>> text = "Twitter's technology chief said it is seeking accounts.\\n\\nNothing else."
+    >>> res = spin(text, strength=1.0, thesaurus=thes)
+    >>> print(res.text)
+    Twitter's expertise chief mentioned it is looking for reports.
+    <BLANKLINE>
+    Nothing else.
+    >>> res.substitutions[0]
+    ('technology', 'expertise', 10)
+    >>> spin(text, strength=0.0, thesaurus=thes).text == text
+    True
+    >>> spin(text, strength=1.5, thesaurus=thes)
+    Traceback (most recent call last):
+    ...
+    detector.lab.spinner.StrengthError: strength must be a number in [0, 1], got 1.5
+    """
+    if (
+        isinstance(strength, bool)
+        or not isinstance(strength, int | float)
+        or math.isnan(strength)
+        or not 0.0 <= strength <= 1.0
+    ):
+        raise StrengthError(f"strength must be a number in [0, 1], got {strength!r}")
+    thes: Thesaurus = default_thesaurus() if thesaurus is None else thesaurus
+    rng = random.Random(seed)
+    lookup = _Lookup(thes)
+    tokens = _tokenise(text)
+    names = frozenset(
+        t.core.lower() for t in tokens if t.core and not t.initial and t.core[:1].isupper()
+    )
+    chosen: dict[str, str] = {}
+    pieces: list[str] = []
+    subs: list[tuple[str, str, int]] = []
+    cursor = 0
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if strength <= 0.0 or not _eligible(tok, names):
+            i += 1
+            continue
+        unit = _readings(tokens, i, text, lookup)
+        if unit is None:
+            i += 1
+            continue
+        if rng.random() >= strength:
+            i += 1
+            continue
+        lemma, tag, span, cands = unit
+        if consistent and lemma in chosen:
+            base = chosen[lemma]
+        else:
+            base = _pick(rng, cands)
+            chosen[lemma] = base
+        if tag == "ed" and _perfect_context(tokens, i, text):
+            tag = "en"
+        start, end = tok.start, tokens[i + span - 1].end
+        original = text[start:end]
+        replacement = _match_case(tok.core, _inflect(base, tag))
+        if replacement != original:
+            pieces.append(text[cursor:start])
+            pieces.append(replacement)
+            subs.append((original, replacement, start))
+            cursor = end
+        i += span
+    pieces.append(text[cursor:])
+    return SpinResult("".join(pieces), tuple(subs))

@@ -1,0 +1,121 @@
+"""Where the scan's stage functions run: this machine's cores, or a Dask cluster.
+
+Both engines take the same top-level (picklable) functions and return results in
+submission order, so a scan gives identical outputs on either.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Protocol
+
+from detector.errors import ConfigError
+
+__all__ = ["DaskEngine", "Engine", "LocalEngine", "make_engine", "ordered_map"]
+
+
+class Engine(Protocol):
+    """Runs ``fn(*args)`` somewhere; ``result(handle)`` waits for it."""
+
+    workers: int
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Any: ...
+
+    def result(self, handle: Any) -> Any: ...
+
+    def close(self) -> None: ...
+
+
+class _Done:
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+class LocalEngine:
+    """A process pool on this machine (``jobs=1``: run in this process)."""
+
+    def __init__(self, jobs: int | None = None) -> None:
+        self.workers = jobs or os.cpu_count() or 1
+        self._pool: Any = None
+        if self.workers > 1:
+            import multiprocessing as mp
+
+            ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context()
+            self._pool = ctx.Pool(self.workers)
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Any:
+        if self._pool is None:
+            return _Done(fn(*args))
+        return self._pool.apply_async(fn, args)
+
+    def result(self, handle: Any) -> Any:
+        if isinstance(handle, _Done):
+            return handle.value
+        return handle.get()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool.join()
+            self._pool = None
+
+
+class DaskEngine:
+    """A Dask distributed cluster at ``scheduler`` (e.g. ``tcp://127.0.0.1:8786``).
+
+    Workers must see the scan's output folder (a shared filesystem), since stage
+    functions read the texts stored there.
+    """
+
+    def __init__(self, scheduler: str) -> None:
+        try:
+            from distributed import Client
+        except ImportError:
+            raise ConfigError(
+                "--engine dask needs the dask extra: pip install 'detector[dask]'"
+            ) from None
+        try:
+            self._client = Client(scheduler, timeout="10s")
+        except OSError as exc:
+            raise ConfigError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+        self.workers = max(1, sum(self._client.nthreads().values()))
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Any:
+        return self._client.submit(fn, *args, pure=False)
+
+    def result(self, handle: Any) -> Any:
+        return handle.result()
+
+    def close(self) -> None:
+        self._client.close()
+
+
+def make_engine(name: str, *, jobs: int | None = None, scheduler: str | None = None) -> Engine:
+    """The engine called ``name``: ``"local"`` or ``"dask"``."""
+    if name == "local":
+        return LocalEngine(jobs)
+    if name == "dask":
+        if not scheduler:
+            raise ConfigError("--engine dask needs --scheduler ADDRESS")
+        return DaskEngine(scheduler)
+    raise ConfigError(f"--engine must be 'local' or 'dask', got {name!r}")
+
+
+def ordered_map(
+    engine: Engine,
+    fn: Callable[..., Any],
+    arguments: Iterable[tuple[Any, ...]],
+    *,
+    window: int | None = None,
+) -> Iterator[Any]:
+    """``fn(*args)`` for each argument tuple, results in order, at most ``window`` in flight."""
+    limit = window or 2 * engine.workers
+    pending: deque[Any] = deque()
+    for args in arguments:
+        pending.append(engine.submit(fn, *args))
+        if len(pending) >= limit:
+            yield engine.result(pending.popleft())
+    while pending:
+        yield engine.result(pending.popleft())
