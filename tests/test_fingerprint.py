@@ -22,13 +22,13 @@ from detector.scan.fingerprint import (
 )
 from detector.scan.minhash import (
     _NAME_RE,
-    _NOT_NAMES,
     MinHasher,
     analyze,
     light_tokens,
     token_hashes,
 )
 from detector.scan.pipeline import ScanOptions, fingerprint_texts
+from detector.text.wordlists import NOT_NAMES
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -181,7 +181,7 @@ def test_tokenizer_matches_the_regular_expressions(texts):
         expected_tokens, expected_names = analyze(case)
         assert got_tokens == expected_tokens
         assert got_names == _names(case)
-        assert [n for n in got_names if n not in _NOT_NAMES] == expected_names
+        assert [n for n in got_names if n not in NOT_NAMES] == expected_names
 
 
 @settings(max_examples=200, deadline=None)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from detector.compare.align import _longest_increasing
-from detector.compare.shingle import FUNCTION_WORDS, ngrams
+from detector.compare.shingle import ngrams
 from detector.compare.similarity import (
     char_tfidf_cosine,
     containment,
@@ -23,6 +23,7 @@ from detector.compare.similarity import (
 )
 from detector.compare.tfidf import DenseTfidf, char_wb_ngrams
 from detector.text.normalize import normalize
+from detector.text.wordlists import FUNCTION_WORDS
 
 SETTINGS = settings(max_examples=60, deadline=None)
 

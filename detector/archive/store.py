@@ -57,8 +57,9 @@ from detector.errors import ConfigError, DetectorError, InputError
 from detector.inputs.records import Record, Rejected, chunks
 from detector.models import DERIVED_VERDICTS, Comparison
 from detector.scan.fingerprint import fingerprint_batch
-from detector.scan.pipeline import _COMMON_NAMES, ScanOptions
+from detector.scan.pipeline import ScanOptions
 from detector.text.normalize import Document
+from detector.text.wordlists import CALENDAR_WORDS
 
 __all__ = ["AddResult", "Archive", "ArchiveError", "ArchivedArticle", "Match"]
 
@@ -204,7 +205,7 @@ def _sets(text: str, options: ScanOptions) -> tuple[np.ndarray, np.ndarray, np.n
     words = gram_hashes(t, options.shingle_k)
     skeleton = gram_hashes(skeleton_hashes(tokens, t, digits), options.skeleton_k)
     entities = shingle_hashes(
-        [e for e in names if e not in _COMMON_NAMES] + numbers_of(tokens, digits), 1
+        [e for e in names if e not in CALENDAR_WORDS] + numbers_of(tokens, digits), 1
     )
     return words, skeleton, entities
 

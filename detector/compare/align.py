@@ -23,9 +23,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from detector.compare.shingle import FUNCTION_WORDS
 from detector.compare.similarity import tfidf_cosine_matrix
 from detector.text.normalize import Document, Token
+from detector.text.wordlists import FUNCTION_WORDS
 
 __all__ = ["AlignedGroup", "Alignment", "ChangeBlock", "align"]
 

@@ -13,9 +13,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from detector.compare.align import Alignment
-from detector.compare.shingle import FUNCTION_WORDS, is_entity
+from detector.compare.shingle import is_entity
 from detector.models import Edit, Substitution
 from detector.text.normalize import Document
+from detector.text.wordlists import FUNCTION_WORDS
 
 __all__ = ["SpinEvidence", "spin_evidence"]
 

@@ -13,9 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from detector.compare.shingle import FUNCTION_WORDS, entity_set, stopword_ngrams, word_shingles
+from detector.compare.shingle import entity_set, stopword_ngrams, word_shingles
 from detector.compare.tfidf import DenseTfidf, char_wb_counts, pair_cosine
 from detector.text.normalize import Document, normalize
+from detector.text.wordlists import FUNCTION_WORDS
 
 __all__ = [
     "cdist",

@@ -38,10 +38,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from detector.errors import ConfigError, DetectorError
+from detector.text.wordlists import FRAME_WORDS
 
 __all__ = [
     "DEFAULT_MOBY_PATH",
-    "FUNCTION_WORDS",
     "MobyThesaurus",
     "SpinResult",
     "StrengthError",
@@ -58,28 +58,6 @@ def _words(spaced: str) -> frozenset[str]:
 
 DEFAULT_MOBY_PATH = Path(__file__).resolve().parents[2] / "corpus" / "thesaurus" / "moby.tsv.gz"
 
-# Closed-class words a spinner leaves alone: determiners, pronouns, prepositions,
-# conjunctions, auxiliaries and modals, and a few frame adverbs and small numbers.
-FUNCTION_WORDS: frozenset[str] = _words(
-    """
-    a an the this that these those some any each every either neither no nor
-    all both few many much more most less least other another such own same
-    i me my mine myself we us our ours ourselves you your yours yourself
-    yourselves he him his himself she her hers herself it its itself they them
-    their theirs themselves one ones who whom whose which what whatever whoever
-    where when why how whether if unless because since while whereas although
-    though as than so and or but yet for of to in on at by with from into onto
-    upon about above below over under between among through during before after
-    against within without along across around behind beyond near toward
-    towards off out up down via per amid despite until till
-    be is am are was were been being have has had having do does did doing done
-    will would shall should can could may might must ought
-    not never also just only very too then there here now still even ever again
-    once already almost quite rather else instead however thus therefore
-    two three four five six seven eight nine ten
-    mr mrs ms dr st yes oh
-    """
-)
 
 # Particles that mark a multiword replacement as verbal ("look for"): the head
 # to inflect is then the first word.
@@ -518,7 +496,7 @@ def _eligible(tok: _Token, names: frozenset[str]) -> bool:
     if len(word) < 2:
         return False
     low = word.lower()
-    if low in FUNCTION_WORDS:
+    if low in FRAME_WORDS:
         return False
     if word.islower():
         return True
@@ -574,7 +552,7 @@ def _analyses(word: str) -> list[tuple[str, str]]:
     seen: set[tuple[str, str]] = set()
     result = []
     for lemma, tag in out:
-        if (lemma, tag) in seen or (tag and lemma in FUNCTION_WORDS):
+        if (lemma, tag) in seen or (tag and lemma in FRAME_WORDS):
             continue
         seen.add((lemma, tag))
         result.append((lemma, tag))
@@ -749,7 +727,7 @@ def spin(
     Each replaceable unit (an eligible word, or a two-word phrase starting at
     one, when the thesaurus has it) is replaced with probability ``strength`` by
     a thesaurus candidate chosen with a seeded RNG, blind to context. Eligible
-    words are lowercase content words (not in :data:`FUNCTION_WORDS`), plus
+    words are lowercase content words (not in :data:`~detector.text.wordlists.FRAME_WORDS`), plus
     capitalised sentence-initial words that do not occur capitalised
     mid-sentence elsewhere in the text (names). Names, ALL-CAPS words,
     contractions and any token with a digit are never touched. The replacement

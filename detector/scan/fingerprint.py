@@ -67,11 +67,9 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from detector.compare.shingle import FUNCTION_WORDS
 from detector.scan import minhash as _mh
 from detector.scan.lsh import band_hashes
 from detector.scan.minhash import (
-    COMMON_FUNCTION_WORDS,
     MinHasher,
     _digit_mask,
     _fmix64,
@@ -84,6 +82,7 @@ from detector.scan.minhash import (
     skeleton_hashes,
     token_hashes,
 )
+from detector.text.wordlists import CALENDAR_WORDS, COMMON_FUNCTION_WORDS, FUNCTION_WORDS, NOT_NAMES
 
 if TYPE_CHECKING:
     from detector.scan.pipeline import ScanOptions
@@ -177,14 +176,13 @@ def _document_sets(
     words, skeleton, entities : ndarrays of uint32, the word k-gram, informative
         skeleton k-gram and name/number hash sets
     """
-    from detector.scan.pipeline import _COMMON_NAMES
 
     tokens, names = analyze(text)
     t = token_hashes(tokens)
     digits = _digit_mask(tokens)
     words = gram_hashes(t, options.shingle_k)
     skeleton = skeleton_gram_hashes(skeleton_hashes(tokens, t, digits), options.skeleton_k)
-    entities = [e for e in names if e not in _COMMON_NAMES] + numbers_of(tokens, digits)
+    entities = [e for e in names if e not in CALENDAR_WORDS] + numbers_of(tokens, digits)
     return t, words, skeleton, shingle_hashes(entities, 1)
 
 
@@ -462,7 +460,7 @@ class _Lexicon:
             flags[word] = flags.get(word, 0) | _FUNCTION
         for word in COMMON_FUNCTION_WORDS:
             flags[word] = flags.get(word, 0) | _COMMON
-        for word in _mh._NOT_NAMES | common_names:
+        for word in NOT_NAMES | common_names:
             flags[word] = flags.get(word, 0) | _NOT_NAME
         words = sorted(flags)
         keys = token_hashes(words)
@@ -518,11 +516,10 @@ _lexicon_cache: dict[frozenset[str], _Lexicon] = {}
 
 
 def _lexicon() -> _Lexicon:
-    from detector.scan.pipeline import _COMMON_NAMES
 
-    lexicon = _lexicon_cache.get(_COMMON_NAMES)
+    lexicon = _lexicon_cache.get(CALENDAR_WORDS)
     if lexicon is None:
-        lexicon = _lexicon_cache[_COMMON_NAMES] = _Lexicon(_COMMON_NAMES)
+        lexicon = _lexicon_cache[CALENDAR_WORDS] = _Lexicon(CALENDAR_WORDS)
     return lexicon
 
 
@@ -577,7 +574,6 @@ def _fast_block(
 def _regex_block(texts: Sequence[str], options: ScanOptions) -> _BlockResult:
     """As :func:`_fast_block`, for texts of any script: tokens and names from
     :func:`detector.scan.minhash.analyze` one text at a time, the rest for all at once."""
-    from detector.scan.pipeline import _COMMON_NAMES
 
     analysed = [analyze(text) for text in texts]
     tokens = [w for words, _ in analysed for w in words]
@@ -586,7 +582,7 @@ def _regex_block(texts: Sequence[str], options: ScanOptions) -> _BlockResult:
     t = token_hashes(tokens)
     digits = _digit_mask(tokens)
     flags, _ = _lexicon().lookup(t)
-    names = [[e for e in found if e not in _COMMON_NAMES] for _, found in analysed]
+    names = [[e for e in found if e not in CALENDAR_WORDS] for _, found in analysed]
     name_hashes = token_hashes([e for found in names for e in found])
     name_counts = np.array([len(found) for found in names], dtype=np.int64)
     numbers_before = np.concatenate(([0], np.cumsum(digits)))

@@ -23,7 +23,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from detector.compare.shingle import FUNCTION_WORDS, STOPWORDS
+from detector.text.wordlists import COMMON_FUNCTION_WORDS, FUNCTION_WORDS, NOT_NAMES, STOPWORDS
 
 __all__ = [
     "MinHasher",
@@ -58,7 +58,6 @@ _TRANSLATE = str.maketrans(
 _TOKEN_RE = re.compile(r"\d+(?:[.,:/]\d+)*%?|\w+(?:['\-]\w+)*")
 _SENTENCE_END = frozenset('.!?"')
 _HAS_DIGIT = re.compile(r"\d").search
-_NOT_NAMES = STOPWORDS | FUNCTION_WORDS
 
 
 def _numeric(word: str) -> bool:
@@ -140,7 +139,7 @@ def analyze(text: str) -> tuple[list[str], list[str]]:
     """
     prepared = _prepare(text)
     tokens: list[str] = _TOKEN_RE.findall(prepared.lower())
-    skip = _NOT_NAMES
+    skip = NOT_NAMES
     names = [w for w in map(str.lower, _NAME_RE.findall(prepared)) if w not in skip]
     return tokens, names
 
@@ -265,33 +264,6 @@ def gram_hashes(t: np.ndarray, k: int, keep: np.ndarray | None = None) -> np.nda
     if keep is not None and width == k:
         h = h[keep]
     return np.unique((h & _MASK32).astype(np.uint32))
-
-
-#: The commonest function words. A skeleton gram whose only words are these (and stars),
-#: like "* the * of the *", turns up in a quarter of all news stories: it says nothing
-#: about a copy, so the spin channel leaves it out.
-COMMON_FUNCTION_WORDS: frozenset[str] = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "of",
-        "in",
-        "to",
-        "on",
-        "and",
-        "for",
-        "at",
-        "by",
-        "with",
-        "from",
-        "as",
-        "is",
-        "was",
-        "it",
-        "that",
-    ]
-)
 
 
 def skeleton_gram_hashes(skeleton: np.ndarray, k: int) -> np.ndarray:

@@ -30,7 +30,6 @@ import io
 import itertools
 import json
 import os
-import re
 import shutil
 import threading
 import time
@@ -59,6 +58,7 @@ from detector.scan.fingerprint import _document_sets, content_hash, fingerprint_
 from detector.scan.lsh import candidate_pairs, optimal_bands
 from detector.scan.minhash import MinHasher
 from detector.scan.triage import Words, settle
+from detector.text.wire import is_wire_source
 
 __all__ = ["ScanOptions", "ScanResult", "scan"]
 
@@ -130,32 +130,6 @@ class ScanResult:
 
 
 # ----------------------------------------------------------------------------- stage 1
-
-
-#: Names that recur across unrelated stories and say nothing about a copy.
-_COMMON_NAMES = frozenset(
-    [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ]
-)
 
 
 def fingerprint_texts(
@@ -606,24 +580,6 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-_WIRE_SOURCE = re.compile(
-    r"\b(?:reuters|associated press|ap|afp|agence france-presse|bloomberg|upi|dpa|efe|ansa|"
-    r"wire|newswire|press|news service|news agency)\b",
-    re.IGNORECASE,
-)
-
-
-def _is_wire(source: str | None) -> bool:
-    """A wire agency by name, or an outlet named as a wire, press or news service.
-
-    Examples
-    --------
-    >>> _is_wire("Meridian Wire"), _is_wire("Citywire Today"), _is_wire("Reuters")
-    (True, False, True)
-    """
-    return bool(source) and _WIRE_SOURCE.search(source or "") is not None
-
-
 def choose_original(
     members: list[int], meta: dict[int, dict[str, Any]], votes: dict[int, int]
 ) -> tuple[int, str]:
@@ -635,14 +591,14 @@ def choose_original(
 
     def key(m: int) -> tuple[str, bool, int, int]:
         date = meta[m].get("date") or "~"
-        return (str(date), not _is_wire(meta[m].get("source")), -votes.get(m, 0), m)
+        return (str(date), not is_wire_source(meta[m].get("source")), -votes.get(m, 0), m)
 
     best = min(members, key=key)
     reasons = []
     dates = [meta[m].get("date") for m in members if meta[m].get("date")]
     if meta[best].get("date") and len(set(dates)) > 1:
         reasons.append(f"earliest date ({meta[best]['date']})")
-    if _is_wire(meta[best].get("source")):
+    if is_wire_source(meta[best].get("source")):
         reasons.append(f"wire source ({meta[best]['source']})")
     if votes.get(best, 0) > 0:
         reasons.append(

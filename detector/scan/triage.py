@@ -45,9 +45,9 @@ from functools import cached_property, lru_cache
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from detector.compare.shingle import FUNCTION_WORDS
 from detector.models import Substitution
 from detector.scan.minhash import _numeric, _prepare, gram_hashes, light_tokens, token_hashes
+from detector.text.wordlists import FUNCTION_WORDS
 
 __all__ = [
     "Settled",

@@ -26,6 +26,8 @@ from functools import cache, lru_cache
 from types import ModuleType
 from typing import Any, NamedTuple
 
+from detector.text.wire import match_dateline
+
 __all__ = [
     "Document",
     "Token",
@@ -238,16 +240,6 @@ _META_KEYS = (
 _META_LINE_RE = re.compile(
     rf"^[ \t]*(?:{_META_KEYS})[ \t]*[:=]?[ \t]+\S[^\n]{{0,120}}$", re.IGNORECASE
 )
-_DATELINE_RE = re.compile(
-    r"""^[ \t]*
-    [A-Z][A-Z.'\-]*(?:[ \t]+[A-Z][A-Z.'\-]*){0,3}          # CITY, all capitals
-    (?:,[ \t]*[A-Z][\w.]*(?:[ \t]+[\w.]+){0,2}){0,2}        # , Country and/or , March 4
-    [ \t]*(?:\([A-Za-z][^()\n]{0,40}\))?                    # (Agency)
-    [ \t]*[\-\u2013\u2014:]{1,2}[ \t]+                      # dash
-    """,
-    re.VERBOSE,
-)
-_WIRE_AGENCY_RE = re.compile(r"\(([A-Za-z][^()\n]{0,40})\)")
 _BYLINE_RE = re.compile(
     r"^[ \t]*(?:by|from)[ \t]+[A-Z][\w.'\-]*(?:[ \t,]+(?:and[ \t]+)?[A-Z][\w.'\-]*){0,6}[ \t]*$",
     re.IGNORECASE,
@@ -595,14 +587,12 @@ def _strip_boilerplate(raw: str) -> tuple[list[tuple[int, int]], dict[str, str |
         start = s
         # The dateline opens the wire body, which may follow a headline and a local intro.
         if meta["dateline"] is None and content_lines < 3:
-            m = _DATELINE_RE.match(line)
-            if m and m.end() < len(line) and len(m.group().split()) >= 2:
-                head = m.group()
-                agency = _WIRE_AGENCY_RE.search(head)
-                meta["dateline"] = head.strip()
-                meta["agency"] = agency.group(1).strip() if agency else None
-                removed.append(("dateline", s, s + m.end()))
-                start = s + m.end()
+            dateline = match_dateline(line)
+            if dateline:
+                meta["dateline"] = dateline.text
+                meta["agency"] = dateline.agency
+                removed.append(("dateline", s, s + dateline.end))
+                start = s + dateline.end
         content_lines += 1
         end = e
         credit = _CREDIT_RE.search(line, start - s)
