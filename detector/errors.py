@@ -28,3 +28,9 @@ class ModelError(DetectorError):
     """The verdict model artifact is missing, malformed or does not fit the features."""
 
     exit_code = 1
+
+
+class ArchiveError(DetectorError):
+    """The archive cannot be read or written right now (locked, closed, disk error)."""
+
+    exit_code = 1

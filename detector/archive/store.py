@@ -53,7 +53,7 @@ from typing import Any
 
 import numpy as np
 
-from detector.errors import ConfigError, DetectorError, InputError
+from detector.errors import ArchiveError, ConfigError, InputError
 from detector.inputs.records import Record, Rejected, chunks
 from detector.models import DERIVED_VERDICTS, Comparison
 from detector.scan.fingerprint import fingerprint_batch
@@ -82,12 +82,6 @@ FLOOR_ENTITIES = 0.35
 DOCUMENT_CACHE = 256
 _SQLITE_HEADER = b"SQLite format 3\x00"
 _PROBE = "The minister said on Monday that 1,178 accounts were removed, Reuters reported."
-
-
-class ArchiveError(DetectorError):
-    """The archive cannot be read or written right now (locked, closed, disk error)."""
-
-    exit_code = 1
 
 
 @dataclass(frozen=True)
@@ -190,9 +184,9 @@ def _sets(text: str, options: ScanOptions) -> tuple[np.ndarray, np.ndarray, np.n
     scan's LSH keys leave out the generic ones, :func:`~detector.scan.minhash.skeleton_gram_hashes`).
     """
     from detector.scan.minhash import (
-        _digit_mask,
         analyze,
         gram_hashes,
+        mark_digits,
         numbers_of,
         shingle_hashes,
         skeleton_hashes,
@@ -201,7 +195,7 @@ def _sets(text: str, options: ScanOptions) -> tuple[np.ndarray, np.ndarray, np.n
 
     tokens, names = analyze(text)
     t = token_hashes(tokens)
-    digits = _digit_mask(tokens)
+    digits = mark_digits(tokens)
     words = gram_hashes(t, options.shingle_k)
     skeleton = gram_hashes(skeleton_hashes(tokens, t, digits), options.skeleton_k)
     entities = shingle_hashes(

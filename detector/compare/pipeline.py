@@ -87,7 +87,7 @@ def measure(
     return measures, alignment, evidence
 
 
-def _default_verdict_maker() -> VerdictMaker:
+def default_verdict_maker() -> VerdictMaker:
     from detector.compare.classifier import load_default_model
 
     model = load_default_model()
@@ -134,7 +134,7 @@ def compare(
     doc_a, doc_b = _as_document(a, "a"), _as_document(b, "b")
     maker: VerdictMaker
     if verdict == "auto":
-        maker = _default_verdict_maker()
+        maker = default_verdict_maker()
     elif verdict == "rules":
         maker = RuleVerdict()
     elif verdict == "model":

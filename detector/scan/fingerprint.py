@@ -71,11 +71,11 @@ from detector.scan import minhash as _mh
 from detector.scan.lsh import band_hashes
 from detector.scan.minhash import (
     MinHasher,
-    _digit_mask,
     _fmix64,
     analyze,
     fmix32,
     gram_hashes,
+    mark_digits,
     numbers_of,
     shingle_hashes,
     skeleton_gram_hashes,
@@ -179,7 +179,7 @@ def _document_sets(
 
     tokens, names = analyze(text)
     t = token_hashes(tokens)
-    digits = _digit_mask(tokens)
+    digits = mark_digits(tokens)
     words = gram_hashes(t, options.shingle_k)
     skeleton = skeleton_gram_hashes(skeleton_hashes(tokens, t, digits), options.skeleton_k)
     entities = [e for e in names if e not in CALENDAR_WORDS] + numbers_of(tokens, digits)
@@ -580,7 +580,7 @@ def _regex_block(texts: Sequence[str], options: ScanOptions) -> _BlockResult:
     counts = np.array([len(words) for words, _ in analysed], dtype=np.int64)
     offsets = np.concatenate(([0], np.cumsum(counts)))
     t = token_hashes(tokens)
-    digits = _digit_mask(tokens)
+    digits = mark_digits(tokens)
     flags, _ = _lexicon().lookup(t)
     names = [[e for e in found if e not in CALENDAR_WORDS] for _, found in analysed]
     name_hashes = token_hashes([e for found in names for e in found])

@@ -146,7 +146,7 @@ def analyze(text: str) -> tuple[list[str], list[str]]:
 
 def numbers_of(tokens: Sequence[str], digit_mask: np.ndarray | None = None) -> list[str]:
     """The tokens that contain a digit."""
-    mask = _digit_mask(tokens) if digit_mask is None else digit_mask
+    mask = mark_digits(tokens) if digit_mask is None else digit_mask
     return [t for t, m in zip(tokens, mask.tolist(), strict=True) if m]
 
 
@@ -312,7 +312,7 @@ def skeleton_hashes(
     if not len(t):
         return t
     keep = np.isin(t, _function_word_hashes()) | (
-        _digit_mask(tokens) if digit_mask is None else digit_mask
+        mark_digits(tokens) if digit_mask is None else digit_mask
     )
     out = np.where(keep, t, _star_hash())
     # Collapse runs of masked words into one star.
@@ -321,7 +321,7 @@ def skeleton_hashes(
     return out[~drop]
 
 
-def _digit_mask(tokens: Sequence[str]) -> np.ndarray:
+def mark_digits(tokens: Sequence[str]) -> np.ndarray:
     if not tokens:
         return np.zeros(0, dtype=bool)
     data = np.frombuffer("\n".join(tokens).encode("utf-8", "surrogatepass"), dtype=np.uint8)

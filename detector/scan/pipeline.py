@@ -515,10 +515,10 @@ def verify_pairs(
 
 def _warm_up(lexicon: bool) -> None:
     """Import and load what verification uses (the model, the lexicon, Punkt) once."""
-    from detector.compare.pipeline import _default_verdict_maker
+    from detector.compare.pipeline import default_verdict_maker
     from detector.text.normalize import normalize
 
-    _default_verdict_maker()
+    default_verdict_maker()
     normalize("Warm up. The model, the lexicon and the sentence splitter load once.")
     if lexicon:
         from detector.scan.triage import _cached_frequencies
