@@ -9,8 +9,8 @@ one process and on the same texts, times in batches of B:
 
 * **batch**: :func:`detector.scan.fingerprint.fingerprint_batch`, what the scan runs: all three
   channels (word 5-grams, skeleton 6-grams, names and numbers), 256 permutations;
-* **per_document**: :func:`detector.scan.pipeline.fingerprint_texts`, the same arrays computed one
-  text at a time (the reference the batch code is tested against, bit for bit);
+* **per_document**: ``fingerprint_texts`` of ``tests/scan_reference.py``, the same arrays
+  computed one text at a time (the reference the batch code is tested against, bit for bit);
 * **datasketch**: ``MinHash(num_perm=128).update_batch`` of each text's word 5-grams
   after ``re.findall(r"\\w+")``: one channel, the baseline of ``scan_bench.py``.
 
@@ -33,9 +33,12 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE.parent / "tests"))  # the per-document reference
+
+from scan_reference import fingerprint_texts  # noqa: E402
 
 from detector.scan.fingerprint import fingerprint_batch  # noqa: E402
-from detector.scan.pipeline import ScanOptions, fingerprint_texts  # noqa: E402
+from detector.scan.options import ScanOptions  # noqa: E402
 
 
 def load_texts(docs: int, cache: Path) -> list[str]:

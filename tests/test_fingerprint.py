@@ -1,4 +1,5 @@
-"""Batch fingerprints (detector.scan.fingerprint) against the per-document scan pipeline."""
+"""Batch fingerprints (detector.scan.fingerprint) against the per-document scan pipeline,
+and the byte-level tokenizer (detector.scan.tokens) against the regular expressions."""
 
 from __future__ import annotations
 
@@ -9,12 +10,11 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scan_reference import ascii_tokens, fingerprint_texts
 
 from detector.scan import fingerprint
 from detector.scan.fingerprint import (
-    _ascii_tokens,
     _fast_block,
-    _lexicon,
     _signatures_flat,
     content_hash,
     content_hashes,
@@ -27,7 +27,8 @@ from detector.scan.minhash import (
     light_tokens,
     token_hashes,
 )
-from detector.scan.pipeline import ScanOptions, fingerprint_texts
+from detector.scan.options import ScanOptions
+from detector.scan.tokens import word_table
 from detector.text.wordlists import NOT_NAMES
 
 REPO = Path(__file__).resolve().parent.parent
@@ -168,7 +169,7 @@ def _names(text: str) -> list[str]:
 
 @pytest.mark.parametrize("case", EDGE_CASES)
 def test_tokenizer_edge_cases(case):
-    tokens, names = _ascii_tokens([case])
+    tokens, names = ascii_tokens([case])
     assert tokens[0] == analyze(case)[0]
     assert names[0] == _names(case)
 
@@ -176,7 +177,7 @@ def test_tokenizer_edge_cases(case):
 @settings(max_examples=400, deadline=None)
 @given(texts=st.lists(ascii_text, min_size=1, max_size=5))
 def test_tokenizer_matches_the_regular_expressions(texts):
-    tokens, names = _ascii_tokens(texts)
+    tokens, names = ascii_tokens(texts)
     for case, got_tokens, got_names in zip(texts, tokens, names, strict=True):
         expected_tokens, expected_names = analyze(case)
         assert got_tokens == expected_tokens
@@ -187,7 +188,7 @@ def test_tokenizer_matches_the_regular_expressions(texts):
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet="aZ0_'-.,:/% \n", max_size=30))
 def test_tokenizer_on_dense_punctuation(case):
-    tokens, names = _ascii_tokens([case])
+    tokens, names = ascii_tokens([case])
     assert tokens[0] == analyze(case)[0]
     assert names[0] == _names(case)
 
@@ -232,15 +233,15 @@ def test_flat_signatures_match_minhasher(sets, block):
     assert np.array_equal(got, expected)
 
 
-def test_lexicon_checks_the_words_behind_a_hash():
-    lexicon = _lexicon()
+def test_word_table_checks_the_words_behind_a_hash():
+    table = word_table()
     data = np.frombuffer(b"\nThe Monday thx Mondays\n", dtype=np.uint8)
     starts = np.array([1, 5, 12, 16])
     ends = np.array([4, 11, 15, 23])
-    flags, slot = lexicon.lookup(token_hashes(["the", "monday", "thx", "mondays"]))
+    flags, slot = table.lookup(token_hashes(["the", "monday", "thx", "mondays"]))
     assert flags[:2].all() and not flags[2:].any()
     # Pretend "thx" and "mondays" hashed to the slots of "the" and "monday".
-    same = lexicon.same_words(data, starts, ends, np.concatenate([slot[:2], slot[:2]]))
+    same = table.same_words(data, starts, ends, np.concatenate([slot[:2], slot[:2]]))
     assert same.tolist() == [True, True, False, False]
 
 

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from detector.scan.lsh import BandIndex, band_hashes, candidate_pairs, optimal_bands
+from detector.errors import ConfigError, DetectorError
+from detector.scan.lsh import band_hashes, candidate_pairs, optimal_bands
 from detector.scan.minhash import (
     MinHasher,
     analyze,
@@ -144,17 +145,30 @@ def test_huge_buckets_are_linear_not_quadratic():
     assert len(pairs) == 999 and (pairs[:, 0] == 0).all()
 
 
-def test_band_index_query_matches_candidate_pairs():
-    rng = np.random.default_rng(2)
-    indexed = rng.integers(0, 50, size=(5, 100)).astype(np.uint64)
-    queries = rng.integers(0, 50, size=(5, 7)).astype(np.uint64)
-    index = BandIndex(5, 1)
-    index.add(indexed[:, :60])
-    index.add(indexed[:, 60:])
-    got = index.query(queries)
-    for q in range(7):
-        expected = {d for d in range(100) if (indexed[:, d] == queries[:, q]).any()}
-        assert got[q] == expected
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        pytest.param(
+            lambda: optimal_bands(1.5, 128), "threshold must be in (0, 1), got 1.5", id="high"
+        ),
+        pytest.param(
+            lambda: optimal_bands(0.0, 128), "threshold must be in (0, 1), got 0.0", id="zero"
+        ),
+        pytest.param(lambda: optimal_bands(0.5, 1), "num_perm must be >= 2, got 1", id="one-perm"),
+        pytest.param(lambda: MinHasher(0), "num_perm must be >= 1, got 0", id="no-perm"),
+        pytest.param(
+            lambda: band_hashes(np.zeros((4, 3), dtype=np.uint32), 3, 2),
+            "bands x rows must be at most the signature length 4, got 3 x 2",
+            id="too-many-bands",
+        ),
+    ],
+)
+def test_bad_parameters_are_config_errors(make, message):
+    """A value a user can set names itself and what is allowed, as a DetectorError."""
+    with pytest.raises(ConfigError) as raised:
+        make()
+    assert str(raised.value) == message
+    assert isinstance(raised.value, DetectorError) and "\n" not in message
 
 
 @settings(max_examples=60, deadline=None)

@@ -18,7 +18,9 @@ from functools import cache
 
 import numpy as np
 
-__all__ = ["BandIndex", "band_hashes", "candidate_pairs", "optimal_bands"]
+from detector.errors import ConfigError
+
+__all__ = ["band_hashes", "candidate_pairs", "optimal_bands"]
 
 
 def _integrate(
@@ -40,15 +42,20 @@ def optimal_bands(
 ) -> tuple[int, int]:
     """Bands ``b`` and rows ``r`` (``b * r <= num_perm``) for a Jaccard threshold.
 
+    Raises
+    ------
+    ConfigError
+        If ``threshold`` is not in (0, 1) or ``num_perm`` is under 2.
+
     Examples
     --------
     >>> optimal_bands(0.5, 128)
     (25, 5)
     """
     if not 0.0 < threshold < 1.0:
-        raise ValueError(f"threshold must be in (0, 1), got {threshold}")
+        raise ConfigError(f"threshold must be in (0, 1), got {threshold}")
     if num_perm < 2:
-        raise ValueError(f"num_perm must be >= 2, got {num_perm}")
+        raise ConfigError(f"num_perm must be >= 2, got {num_perm}")
     best = (float("inf"), (1, 1))
     for b in range(1, num_perm + 1):
         for r in range(1, num_perm // b + 1):
@@ -70,8 +77,9 @@ def optimal_bands(
 def band_hashes(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
     """One ``uint64`` per band per document: shape (bands, documents)."""
     if bands * rows > signatures.shape[0]:
-        raise ValueError(
-            f"{bands} bands x {rows} rows exceed the signature length {signatures.shape[0]}"
+        raise ConfigError(
+            f"bands x rows must be at most the signature length {signatures.shape[0]},"
+            f" got {bands} x {rows}"
         )
     out = np.empty((bands, signatures.shape[1]), dtype=np.uint64)
     with np.errstate(over="ignore"):
@@ -132,48 +140,3 @@ def candidate_pairs(band_matrix: np.ndarray, *, max_bucket: int = 200) -> np.nda
     pairs = np.concatenate(found).astype(np.int64)
     keys = np.unique(pairs[:, 0] * n + pairs[:, 1])
     return np.column_stack((keys // n, keys % n))
-
-
-class BandIndex:
-    """Band hashes of an indexed collection, for querying new documents against it.
-
-    ``add`` appends band hashes; ``query`` returns the indexed documents sharing a
-    bucket with each query. Lookups binary-search the sorted bands.
-    """
-
-    def __init__(self, bands: int, rows: int) -> None:
-        self.bands = bands
-        self.rows = rows
-        self._chunks: list[np.ndarray] = []
-        self._sorted: list[tuple[np.ndarray, np.ndarray]] | None = None
-
-    def __len__(self) -> int:
-        return sum(c.shape[1] for c in self._chunks)
-
-    def add(self, band_matrix: np.ndarray) -> None:
-        self._chunks.append(band_matrix)
-        self._sorted = None
-
-    def _ensure_sorted(self) -> list[tuple[np.ndarray, np.ndarray]]:
-        if self._sorted is None:
-            full = (
-                np.concatenate(self._chunks, axis=1)
-                if self._chunks
-                else np.empty((self.bands, 0), np.uint64)
-            )
-            self._sorted = []
-            for keys in full:
-                order = np.argsort(keys, kind="stable")
-                self._sorted.append((keys[order], order))
-        return self._sorted
-
-    def query(self, band_matrix: np.ndarray) -> list[set[int]]:
-        """For each query column, the indexed documents sharing at least one bucket."""
-        index = self._ensure_sorted()
-        out: list[set[int]] = [set() for _ in range(band_matrix.shape[1])]
-        for band, (keys, order) in enumerate(index):
-            lo = np.searchsorted(keys, band_matrix[band], side="left")
-            hi = np.searchsorted(keys, band_matrix[band], side="right")
-            for q in np.flatnonzero(hi > lo):
-                out[q].update(order[lo[q] : hi[q]].tolist())
-        return out

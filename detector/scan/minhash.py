@@ -23,26 +23,35 @@ from functools import lru_cache
 
 import numpy as np
 
+from detector.errors import ConfigError
 from detector.text.wordlists import COMMON_FUNCTION_WORDS, FUNCTION_WORDS, NOT_NAMES, STOPWORDS
 
 __all__ = [
+    "BYTE_WEIGHTS",
+    "GRAM_BASE",
     "MinHasher",
     "analyze",
     "fmix32",
+    "fmix64",
     "gram_hashes",
     "immutable_tokens",
+    "is_number",
     "light_tokens",
+    "mark_digits",
     "numbers_of",
+    "prepare_text",
     "shingle_hashes",
     "skeleton_gram_hashes",
     "skeleton_hashes",
     "skeleton_of",
     "skeleton_tokens",
+    "star_hash",
     "token_hashes",
 ]
 
 _MASK32 = np.uint64(0xFFFFFFFF)
-_POLY = np.uint64(0x100000001B3)  # FNV-64 prime as the polynomial base
+#: Base of the polynomial that combines a k-gram's token hashes (the FNV-64 prime).
+GRAM_BASE = np.uint64(0x100000001B3)
 _TRANSLATE = str.maketrans(
     {
         "\u2018": "'",
@@ -60,14 +69,29 @@ _SENTENCE_END = frozenset('.!?"')
 _HAS_DIGIT = re.compile(r"\d").search
 
 
-def _numeric(word: str) -> bool:
+def is_number(word: str) -> bool:
+    """Whether a token counts as a number: it has a digit.
+
+    Examples
+    --------
+    >>> is_number("1,178"), is_number("covid-19"), is_number("farmers")
+    (True, True, False)
+    """
     return not word.isalpha() and _HAS_DIGIT(word) is not None
 
 
 _REPLACEMENTS = tuple((k, v or "") for k, v in ((chr(c), r) for c, r in _TRANSLATE.items()))
 
 
-def _prepare(text: str) -> str:
+def prepare_text(text: str) -> str:
+    """The text the tokenizers read: NFKC, curly quotes and dashes made ASCII, soft hyphens
+    and zero-width spaces dropped. ASCII text is returned as it is.
+
+    Examples
+    --------
+    >>> prepare_text("India\u2019s farmers \u2013 today")
+    "India's farmers - today"
+    """
     if text.isascii():
         return text
     text = unicodedata.normalize("NFKC", text)
@@ -86,7 +110,7 @@ def light_tokens(text: str) -> list[str]:
     >>> light_tokens("India\u2019s farmers \u2013 1,178 accounts")
     ["india's", 'farmers', '1,178', 'accounts']
     """
-    return _TOKEN_RE.findall(_prepare(text).lower())
+    return _TOKEN_RE.findall(prepare_text(text).lower())
 
 
 def immutable_tokens(text: str) -> list[str]:
@@ -100,7 +124,7 @@ def immutable_tokens(text: str) -> list[str]:
     >>> immutable_tokens("The deal was agreed by Twitter in New Delhi on February 4.")
     ['twitter', 'new', 'delhi', 'february', '4']
     """
-    prepared = _prepare(text)
+    prepared = prepare_text(text)
     out: list[str] = []
     previous_end = 0
     for m in _TOKEN_RE.finditer(prepared):
@@ -137,7 +161,7 @@ def analyze(text: str) -> tuple[list[str], list[str]]:
     >>> analyze("On Monday Twitter said 1,178 accounts were removed.")
     (['on', 'monday', 'twitter', 'said', '1,178', 'accounts', 'were', 'removed'], ['monday', 'twitter'])
     """
-    prepared = _prepare(text)
+    prepared = prepare_text(text)
     tokens: list[str] = _TOKEN_RE.findall(prepared.lower())
     skip = NOT_NAMES
     names = [w for w in map(str.lower, _NAME_RE.findall(prepared)) if w not in skip]
@@ -154,7 +178,7 @@ def skeleton_of(tokens: Sequence[str]) -> list[str]:
     """The skeleton (see :func:`skeleton_tokens`) of already lower-cased tokens."""
     out: list[str] = []
     for word in tokens:
-        if word in FUNCTION_WORDS or _numeric(word):
+        if word in FUNCTION_WORDS or is_number(word):
             out.append(word)
         elif not out or out[-1] != "*":
             out.append("*")
@@ -181,7 +205,9 @@ def skeleton_tokens(text: str) -> list[str]:
 
 
 _PRIME = np.uint64(0x100000001B3)
-_POWERS = np.cumprod(np.full(64, _PRIME, dtype=np.uint64), dtype=np.uint64)
+#: Weights of a token's bytes in its hash, ``P**(i + 1)`` for byte ``i`` (``P`` the FNV
+#: prime); bytes past the last weight share it.
+BYTE_WEIGHTS = np.cumprod(np.full(64, _PRIME, dtype=np.uint64), dtype=np.uint64)
 
 
 def token_hashes(tokens: Sequence[str]) -> np.ndarray:
@@ -209,14 +235,15 @@ def token_hashes(tokens: Sequence[str]) -> np.ndarray:
     compact_starts = starts - np.arange(len(starts))  # separators removed
     owner = np.repeat(np.arange(len(starts)), lengths)
     position = np.arange(len(owner)) - compact_starts[owner]
-    powers = _POWERS[np.minimum(position, len(_POWERS) - 1)]
+    powers = BYTE_WEIGHTS[np.minimum(position, len(BYTE_WEIGHTS) - 1)]
     with np.errstate(over="ignore"):
         weighted = (data[keep].astype(np.uint64) + np.uint64(1)) * powers
         sums = np.add.reduceat(weighted, compact_starts)
-        return _fmix64(sums ^ (lengths.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)))
+        return fmix64(sums ^ (lengths.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)))
 
 
-def _fmix64(h: np.ndarray) -> np.ndarray:
+def fmix64(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 64-bit finaliser on a ``uint64`` array (wrapping arithmetic)."""
     h = h ^ (h >> np.uint64(33))
     h = h * np.uint64(0xFF51AFD7ED558CCD)
     h = h ^ (h >> np.uint64(33))
@@ -259,8 +286,8 @@ def gram_hashes(t: np.ndarray, k: int, keep: np.ndarray | None = None) -> np.nda
     with np.errstate(over="ignore"):
         h = t[: n - width + 1].copy()
         for i in range(1, width):
-            h = h * _POLY + t[i : n - width + 1 + i]
-        h = _fmix64(h + np.uint64(width))
+            h = h * GRAM_BASE + t[i : n - width + 1 + i]
+        h = fmix64(h + np.uint64(width))
     if keep is not None and width == k:
         h = h[keep]
     return np.unique((h & _MASK32).astype(np.uint32))
@@ -283,7 +310,7 @@ def skeleton_gram_hashes(skeleton: np.ndarray, k: int) -> np.ndarray:
     n = len(skeleton)
     if n < k:
         return gram_hashes(skeleton, k)
-    informative = ~np.isin(skeleton, _common_hashes()) & (skeleton != _star_hash())
+    informative = ~np.isin(skeleton, _common_hashes()) & (skeleton != star_hash())
     counts = np.convolve(informative.astype(np.int64), np.ones(k, dtype=np.int64), mode="valid")
     return gram_hashes(skeleton, k, counts > 0)
 
@@ -291,9 +318,6 @@ def skeleton_gram_hashes(skeleton: np.ndarray, k: int) -> np.ndarray:
 @lru_cache(maxsize=1)
 def _common_hashes() -> np.ndarray:
     return np.unique(token_hashes(sorted(COMMON_FUNCTION_WORDS)))
-
-
-_STAR = np.uint64(0x2A2A2A2A2A2A2A2A)
 
 
 def skeleton_hashes(
@@ -314,7 +338,7 @@ def skeleton_hashes(
     keep = np.isin(t, _function_word_hashes()) | (
         mark_digits(tokens) if digit_mask is None else digit_mask
     )
-    out = np.where(keep, t, _star_hash())
+    out = np.where(keep, t, star_hash())
     # Collapse runs of masked words into one star.
     drop = np.zeros(len(out), dtype=bool)
     drop[1:] = (~keep[1:]) & (~keep[:-1])
@@ -322,6 +346,7 @@ def skeleton_hashes(
 
 
 def mark_digits(tokens: Sequence[str]) -> np.ndarray:
+    """Per token, whether it holds an ASCII digit."""
     if not tokens:
         return np.zeros(0, dtype=bool)
     data = np.frombuffer("\n".join(tokens).encode("utf-8", "surrogatepass"), dtype=np.uint8)
@@ -332,7 +357,8 @@ def mark_digits(tokens: Sequence[str]) -> np.ndarray:
 
 
 @lru_cache(maxsize=1)
-def _star_hash() -> np.uint64:
+def star_hash() -> np.uint64:
+    """The token hash of ``*``, the skeleton's mask for a run of content words."""
     return token_hashes(["*"])[0]
 
 
@@ -361,7 +387,7 @@ class MinHasher:
 
     def __init__(self, num_perm: int = 128, seed: int = 1, *, block_shingles: int = 8192) -> None:
         if num_perm < 1:
-            raise ValueError(f"num_perm must be >= 1, got {num_perm}")
+            raise ConfigError(f"num_perm must be >= 1, got {num_perm}")
         self.num_perm = num_perm
         self.seed = seed
         self.block_shingles = block_shingles

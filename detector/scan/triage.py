@@ -46,7 +46,8 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from detector.models import Substitution
-from detector.scan.minhash import _numeric, _prepare, gram_hashes, light_tokens, token_hashes
+from detector.scan.minhash import gram_hashes, is_number, light_tokens, prepare_text, token_hashes
+from detector.scan.tokens import FUNCTION_WORD, gram_windows, tokenize, word_table
 from detector.text.wordlists import FUNCTION_WORDS
 
 __all__ = [
@@ -54,6 +55,7 @@ __all__ = [
     "WordAlignment",
     "Words",
     "aligned_verdict",
+    "cached_frequencies",
     "plain_copy",
     "settle",
     "word_alignment",
@@ -87,7 +89,7 @@ class Settled:
 
 
 def _immutable(word: str) -> bool:
-    return word in FUNCTION_WORDS or _numeric(word)
+    return word in FUNCTION_WORDS or is_number(word)
 
 
 class _ImmutableMemo(dict[str, bool]):
@@ -134,22 +136,21 @@ class Words:
         """``Words(light_tokens(text), k)`` for each text, with the batch tokenizer.
 
         Texts that are ASCII once prepared (nearly all news) are tokenized together by
-        :mod:`detector.scan.fingerprint`'s byte-level tokenizer, which finds exactly the
+        the byte-level tokenizer of :mod:`detector.scan.tokens`, which finds exactly the
         tokens of :func:`detector.scan.minhash.light_tokens` and their hashes, and their
         shingles are hashed together; token strings are only made when an alignment
         needs them. The other texts are prepared one by one.
         """
-        from detector.scan.fingerprint import _FUNCTION, _lexicon, _tokenize, _windows
-
-        prepared = [_prepare(t) for t in texts]
+        prepared = [prepare_text(t) for t in texts]
         fast = [i for i, p in enumerate(prepared) if p.isascii()]
         out: list[Words | None] = [None] * len(texts)
         if fast:
-            tok = _tokenize([prepared[i] for i in fast])
+            tok = tokenize([prepared[i] for i in fast])
             lowered = tok.data.tobytes().lower().decode("ascii")
-            grams, _ = _windows(tok.hashes, tok.offsets, k)
+            grams, _ = gram_windows(tok.hashes, tok.offsets, k)
             # Function words by token hash, as the skeleton finds them; numbers by digit.
-            immutable = (_lexicon().lookup(tok.hashes)[0] & _FUNCTION).astype(bool) | tok.digits
+            flags, _ = word_table().lookup(tok.hashes)
+            immutable = (flags & FUNCTION_WORD).astype(bool) | tok.digits
             bounds = tok.offsets.tolist()
             for n, i in enumerate(fast):
                 a, b = bounds[n], bounds[n + 1]
@@ -373,7 +374,7 @@ def _spin_original(swaps: Sequence[tuple[str, str]], *, lexicon: bool) -> str | 
     if len(swaps) < 5:
         return None
     subs = [Substitution(a, b, 0, 0) for a, b in swaps[:MAX_DIRECTION_SWAPS]]
-    direction = wording_direction(subs, _cached_frequencies() if lexicon else None)
+    direction = wording_direction(subs, cached_frequencies() if lexicon else None)
     # As in provenance.likely_original: the wording alone must weigh 1 point at 3 per unit.
     if abs(direction) < 1 / 3:
         return None
@@ -390,7 +391,8 @@ class _Frequencies:
 
 
 @lru_cache(maxsize=1)
-def _cached_frequencies() -> _Frequencies:
+def cached_frequencies() -> _Frequencies:
+    """The lexicon's word frequencies, loaded once per process and memoised per word."""
     return _Frequencies()
 
 

@@ -1,0 +1,124 @@
+"""Stage 2 of a scan: candidate pairs from the fingerprints on disk.
+
+Candidates are documents with identical content hashes, and documents sharing an LSH
+bucket in any of the three channels (word 5-grams, skeleton 6-grams, names and
+numbers; sorted arrays, :func:`detector.scan.lsh.candidate_pairs`). Bucketed pairs whose
+MinHash signatures put them far below every threshold are dropped before any text is
+read (:func:`estimated_similar`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import numpy as np
+
+from detector.scan.lsh import candidate_pairs
+from detector.scan.options import ScanOptions
+from detector.scan.workdir import atomic_write, chunk_ids
+
+__all__ = ["ESTIMATE_FLOOR", "candidate_stage", "estimated_similar"]
+
+#: A bucketed pair goes on to verification when some channel's signature estimate of
+#: its Jaccard similarity reaches this share of that channel's threshold.
+ESTIMATE_FLOOR = 0.5
+
+
+def candidate_stage(work: Path, options: ScanOptions) -> tuple[int, np.ndarray, np.ndarray]:
+    """Find the candidate pairs of the scan in ``work``, and checkpoint them.
+
+    Also writes ``locations.npy`` (where each document's text lives) for verification.
+
+    Returns
+    -------
+    scanned : int
+        Documents scanned.
+    pairs : ndarray of int64, (pairs, 2)
+        Candidate pairs ``(i, j)``, ``i < j``, sorted.
+    identical : ndarray of bool
+        Whether each pair's texts have the same content hash.
+    """
+    chunks = chunk_ids(work)
+    hashes = (
+        np.concatenate([np.load(work / f"hashes-{k:06d}.npy") for k in chunks])
+        if chunks
+        else np.empty(0, np.uint64)
+    )
+    n = len(hashes)
+    # Where each document's text lives: (chunk, start byte, end byte).
+    locations = [np.empty((0, 3), dtype=np.int64)]
+    for k in chunks:
+        offsets = np.load(work / f"offsets-{k:06d}.npy")
+        locations.append(np.column_stack((np.full(len(offsets) - 1, k), offsets[:-1], offsets[1:])))
+    np.save(work / "locations.npy", np.concatenate(locations))
+    if n < 2:
+        empty = np.empty((0, 2), dtype=np.int64)
+        return n, empty, np.empty(0, dtype=bool)
+    bands = np.concatenate([np.load(work / f"bands-{k:06d}.npy") for k in chunks], axis=1)
+    found = []
+    row = 0
+    for _, n_bands in options.channels:
+        found.append(candidate_pairs(bands[row : row + n_bands], max_bucket=options.max_bucket))
+        row += n_bands
+    # Identical texts: each member paired with the first of its group.
+    order = np.argsort(hashes, kind="stable")
+    sorted_hashes = hashes[order]
+    same = np.flatnonzero(sorted_hashes[1:] == sorted_hashes[:-1]) + 1
+    if len(same):
+        group_start = np.maximum.accumulate(
+            np.where(np.r_[True, sorted_hashes[1:] != sorted_hashes[:-1]], np.arange(n), 0)
+        )
+        firsts = order[group_start[same]]
+        members = order[same]
+        found.append(np.column_stack((np.minimum(firsts, members), np.maximum(firsts, members))))
+    pairs = np.concatenate(found).astype(np.int64)
+    keys = np.unique(pairs[:, 0] * n + pairs[:, 1])
+    pairs = np.column_stack((keys // n, keys % n))
+    identical = hashes[pairs[:, 0]] == hashes[pairs[:, 1]]
+    bucketed = len(pairs)
+    keep = identical | estimated_similar(work, chunks, pairs, options)
+    pairs, identical = pairs[keep], identical[keep]
+    np.save(work / "candidates.npy", pairs)
+    np.save(work / "identical.npy", identical)
+    atomic_write(
+        work / "candidates.json",
+        json.dumps({"bucketed": bucketed, "kept": len(pairs)}).encode(),
+    )
+    return n, pairs, identical
+
+
+def estimated_similar(
+    work: Path, chunks: list[int], pairs: np.ndarray, options: ScanOptions
+) -> np.ndarray:
+    """Whether each pair's estimated Jaccard clears half a threshold in some channel.
+
+    Sharing one LSH bucket happens by chance to pairs far below the threshold (the
+    S-curve has a tail); the MinHash signatures, kept on disk and read chunk by chunk
+    through memory maps, estimate each channel's similarity and drop those pairs
+    before any text is read.
+    """
+    if not len(pairs):
+        return np.zeros(0, dtype=bool)
+    sizes = [np.load(work / f"hashes-{k:06d}.npy", mmap_mode="r").shape[0] for k in chunks]
+    starts = np.concatenate(([0], np.cumsum(sizes)))
+    signatures = [np.load(work / f"signatures-{k:06d}.npy", mmap_mode="r") for k in chunks]
+    chunk_of = np.searchsorted(starts, pairs, side="right") - 1
+    limits = np.cumsum([0, options.copy_perm, options.spin_perm, options.entity_perm])
+    floors = [
+        ESTIMATE_FLOOR * options.copy_threshold,
+        ESTIMATE_FLOOR * options.spin_threshold,
+        ESTIMATE_FLOOR * options.entity_threshold,
+    ]
+    keep = np.zeros(len(pairs), dtype=bool)
+    group_keys = chunk_of[:, 0] * len(chunks) + chunk_of[:, 1]
+    for key in np.unique(group_keys):
+        rows = np.flatnonzero(group_keys == key)
+        ca, cb = divmod(int(key), len(chunks))
+        sa = np.asarray(signatures[ca][:, pairs[rows, 0] - starts[ca]])
+        sb = np.asarray(signatures[cb][:, pairs[rows, 1] - starts[cb]])
+        equal = sa == sb
+        for (lo, hi), floor in zip(itertools.pairwise(limits), floors, strict=True):
+            keep[rows] |= equal[lo:hi].mean(axis=0) >= floor
+    return keep

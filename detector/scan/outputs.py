@@ -1,0 +1,156 @@
+"""What a scan writes: pairs, clusters, rejected records and the summary.
+
+``pairs.jsonl`` holds the verified pairs (copies, spins and rewrites), ``clusters.jsonl``
+their clusters (:mod:`detector.scan.cluster`), ``rejected.jsonl`` every input record
+that could not be scanned and why; pairs and clusters are also written as parquet or
+csv on request. The summary, which the driver writes to ``summary.json``, counts them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from detector.errors import ConfigError
+from detector.models import DERIVED_VERDICTS
+from detector.scan.cluster import clusters as find_clusters
+from detector.scan.cluster import date_originals
+from detector.scan.options import ScanOptions
+from detector.scan.workdir import atomic_write, chunk_ids, duplicate_ids, load_meta
+
+__all__ = ["FORMATS", "write_outputs"]
+
+#: Table formats pairs and clusters can also be written in.
+FORMATS = ("parquet", "csv")
+
+
+def write_outputs(
+    out: Path,
+    work: Path,
+    read: int,
+    scanned: int,
+    results: list[dict[str, Any]],
+    formats: Sequence[str],
+    options: ScanOptions,
+) -> dict[str, Any]:
+    """Write pairs, clusters and rejected records to ``out``; return the summary.
+
+    Parameters
+    ----------
+    out, work : Path
+        The output folder and the scan's working folder in it.
+    read, scanned : int
+        Records read, and scanned (read and not rejected).
+    results : list of dict
+        The verification results of all candidate pairs, in candidate order.
+    formats : sequence of {"parquet", "csv"}
+        Also write pairs and clusters in these formats.
+    options : ScanOptions
+    """
+    derived = [r for r in results if r["verdict"] in DERIVED_VERDICTS]
+    involved = {r["i"] for r in derived} | {r["j"] for r in derived}
+    meta = load_meta(work, involved)
+    date_originals(derived, meta)
+    clusters = find_clusters(derived, meta)
+    pair_rows = [
+        {
+            "a": meta[r["i"]]["id"],
+            "b": meta[r["j"]]["id"],
+            "verdict": r["verdict"],
+            "score": r["score"],
+            "original": r["original"],
+        }
+        for r in sorted(derived, key=lambda r: (r["i"], r["j"]))
+    ]
+    _write_jsonl(out / "pairs.jsonl", pair_rows)
+    _write_jsonl(out / "clusters.jsonl", clusters)
+    rejected_count = _write_rejected(out / "rejected.jsonl", work)
+    for fmt in formats:
+        _write_table(out / f"pairs.{fmt}", pair_rows, fmt)
+        _write_table(
+            out / f"clusters.{fmt}",
+            [{**c, "members": json.dumps(c["members"], ensure_ascii=False)} for c in clusters],
+            fmt,
+        )
+    by_verdict: dict[str, int] = {}
+    by_method: dict[str, int] = {}
+    for r in results:
+        by_verdict[r["verdict"]] = by_verdict.get(r["verdict"], 0) + 1
+        by_method[r["by"]] = by_method.get(r["by"], 0) + 1
+    reused_ids = duplicate_ids(work)
+    sizes = sorted((len(c["members"]) for c in clusters), reverse=True)
+    return {
+        "records_read": read,
+        "records_scanned": scanned,
+        "records_rejected": rejected_count,
+        "duplicate_ids": {"count": len(reused_ids), "ids": reused_ids[:100]},
+        "candidates": len(results),
+        "candidates_bucketed": json.loads((work / "candidates.json").read_text())["bucketed"]
+        if (work / "candidates.json").exists()
+        else len(results),
+        "verified_by": by_verdict,
+        "settled_by": by_method,
+        "pairs": len(pair_rows),
+        "pairs_by_verdict": {v: c for v, c in by_verdict.items() if v in DERIVED_VERDICTS},
+        "clusters": len(clusters),
+        "largest_clusters": sizes[:10],
+        "score_histogram": np.histogram([r["score"] for r in derived], bins=10, range=(0.0, 1.0))[
+            0
+        ].tolist(),
+        "options": {
+            "copy_threshold": options.copy_threshold,
+            "copy_bands": list(options.copy_bands),
+            "spin_threshold": options.spin_threshold,
+            "spin_bands": list(options.spin_bands),
+            "entity_threshold": options.entity_threshold,
+            "entity_bands": list(options.entity_bands),
+        },
+    }
+
+
+def _write_rejected(path: Path, work: Path) -> int:
+    """Gather the chunks' rejected records into ``path``; returns how many there are."""
+    count = 0
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("w", encoding="utf-8") as sink:
+        for k in chunk_ids(work):
+            text = (work / f"rejected-{k:06d}.jsonl").read_text(encoding="utf-8")
+            count += sum(1 for line in text.splitlines() if line.strip())
+            sink.write(text)
+    os.replace(tmp, path)
+    return count
+
+
+def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
+    data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    atomic_write(path, data.encode("utf-8"))
+
+
+def _write_table(path: Path, rows: list[dict[str, Any]], fmt: str) -> None:
+    if fmt == "csv":
+        import csv
+        import io
+
+        buf = io.StringIO()
+        fieldnames = list(rows[0]) if rows else ["a"]
+        writer = csv.DictWriter(buf, fieldnames=fieldnames)
+        writer.writeheader()
+        writer.writerows(rows)
+        atomic_write(path, buf.getvalue().encode("utf-8"))
+        return
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise ConfigError(
+            "--format parquet needs pyarrow: pip install 'detector[parquet]'"
+        ) from None
+    table = pa.Table.from_pylist(rows) if rows else pa.table({})
+    tmp = path.with_name(path.name + ".tmp")
+    pq.write_table(table, tmp)
+    os.replace(tmp, path)

@@ -1,0 +1,93 @@
+"""Stage 3 of a scan: every candidate pair is verified before it becomes a pair.
+
+Identical texts are duplicates; the cheap checks of :mod:`detector.scan.triage` settle
+plain copies (word 5-gram containment) and word-for-word edits (a token-level alignment
+that tells a light edit from a spin by the swaps, with function words and numbers kept
+in place); everything else goes through :func:`detector.compare.pipeline.compare`, the
+same code as ``detector compare``. These functions run in the engine's workers, which
+read the texts from the scan's working folder (:mod:`detector.scan.workdir`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from detector.scan.options import ScanOptions
+from detector.scan.triage import cached_frequencies, settle
+from detector.scan.workdir import document_of, forget_old_scans, prepare_words, words_of
+
+__all__ = ["verify_batch", "verify_pairs", "warm_up"]
+
+
+def verify_pairs(
+    work: str, pairs: np.ndarray, identical: np.ndarray, options: ScanOptions
+) -> list[dict[str, Any]]:
+    """Verify candidate pairs; one result per pair, in order.
+
+    Identical texts are duplicates; :func:`detector.scan.triage.settle` settles clear
+    copies and word-for-word edits from the word tokens; the rest go to ``compare``.
+    """
+    from detector.compare.pipeline import compare
+
+    forget_old_scans(work)
+    out: list[dict[str, Any]] = []
+    prepare_words(work, np.unique(pairs[~identical]).tolist(), options.shingle_k)
+    for (i, j), same in zip(pairs.tolist(), identical.tolist(), strict=True):
+        if same:
+            out.append(
+                {
+                    "i": i,
+                    "j": j,
+                    "verdict": "duplicate",
+                    "score": 1.0,
+                    "original": None,
+                    "by": "identical",
+                }
+            )
+            continue
+        k = options.shingle_k
+        settled = settle(words_of(work, i, k), words_of(work, j, k), k=k, lexicon=options.lexicon)
+        if settled is not None:
+            out.append(
+                {
+                    "i": i,
+                    "j": j,
+                    "verdict": settled.verdict,
+                    "score": settled.score,
+                    "original": settled.original,
+                    "by": settled.by,
+                }
+            )
+            continue
+        result = compare(document_of(work, i), document_of(work, j), lexicon=options.lexicon)
+        out.append(
+            {
+                "i": i,
+                "j": j,
+                "verdict": result.verdict,
+                "score": round(result.score, 4),
+                "original": result.original,
+                "by": "compare",
+            }
+        )
+    return out
+
+
+def verify_batch(
+    p: int, work: str, pairs: np.ndarray, identical: np.ndarray, *, options: ScanOptions
+) -> tuple[int, list[dict[str, Any]]]:
+    """:func:`verify_pairs` of batch ``p`` (an engine job); returns ``p`` and the results."""
+    return p, verify_pairs(work, pairs, identical, options)
+
+
+def warm_up(lexicon: bool) -> None:
+    """Import and load what verification uses (the model, the lexicon, Punkt) once."""
+    from detector.compare.pipeline import default_verdict_maker
+    from detector.text.normalize import normalize
+
+    default_verdict_maker()
+    normalize("Warm up. The model, the lexicon and the sentence splitter load once.")
+    if lexicon:
+        cached_frequencies().frequency("said")
