@@ -1,15 +1,19 @@
-"""The self-contained HTML comparison report (detector.report.comparison)."""
+"""The self-contained HTML comparison report (detector.report.comparison).
+
+The page is a Jinja2 template, so input text is escaped as markupsafe escapes it
+(``'`` becomes ``&#39;``); ``escape`` here is that function.
+"""
 
 from __future__ import annotations
 
 import re
-from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markupsafe import escape
 
 from detector import Comparison, Edit, InputError, SentencePair, Substitution, compare
 from detector.report.comparison import comparison_html, write_comparison_html

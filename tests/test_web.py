@@ -1,4 +1,4 @@
-"""The web front end (``detector.web.app``) and ``detector serve``.
+"""The web front end (``detector.web``: app, api, pages) and ``detector serve``.
 
 Endpoints, error cases (400, 401, 404, 413, 422), the editors' pages, and a real
 uvicorn server taking writes while checks run concurrently.
@@ -29,7 +29,9 @@ from typer.testing import CliRunner
 from detector import compare
 from detector.archive.store import Archive
 from detector.cli import app as cli_app
-from detector.web.app import _SuspectStore, create_app, serve_in_background
+from detector.errors import InputError
+from detector.web.app import create_app, serve_in_background
+from detector.web.pages import SuspectStore
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "corpus" / "seeds"
@@ -180,13 +182,18 @@ def test_pages_escape_input(filled: TestClient) -> None:
 
 
 def test_suspect_store_is_bounded() -> None:
-    store = _SuspectStore(max_items=2)
+    store = SuspectStore(max_items=2)
     keys = [store.put(f"text {i}") for i in range(3)]
     assert store.get(keys[0]) is None
     assert store.get(keys[2]) == "text 2"
     assert len(set(keys)) == 3 and all(len(k) >= 20 for k in keys)
-    old = _SuspectStore(ttl=0.0)
+    old = SuspectStore(ttl=0.0)
     assert old.get(old.put("gone")) is None
+    small = SuspectStore(max_items=100, max_chars=10)
+    first, second = small.put("x" * 6), small.put("y" * 6)
+    assert small.get(first) is None and small.get(second) == "y" * 6  # 12 > 10 characters
+    with pytest.raises(InputError, match="at most 10"):
+        small.put("z" * 11)
 
 
 # --------------------------------------------------------------------------- API
