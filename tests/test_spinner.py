@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from detector.errors import ConfigError
+from detector.lab.inflect import inflect_word
 from detector.lab.spinner import (
     DEFAULT_MOBY_PATH,
     MobyThesaurus,
@@ -548,6 +549,4 @@ def test_build_reproduces_the_shipped_table(builder: ModuleType, tmp_path: Path)
     ids=["submit", "occur", "visit", "participle-ed", "participle-ing", "shed", "bring"],
 )
 def test_inflection_of_longer_verbs_and_participles(base, tag, expected):
-    from detector.lab.spinner import _inflect_word
-
-    assert _inflect_word(base, tag) == expected
+    assert inflect_word(base, tag) == expected

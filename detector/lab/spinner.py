@@ -30,14 +30,15 @@ import gzip
 import math
 import random
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from os import PathLike
 from pathlib import Path
 from typing import Any, Protocol
 
 from detector.errors import ConfigError, DetectorError
+from detector.lab.inflect import analyses, inflect
 from detector.text.wordlists import FRAME_WORDS
 
 __all__ = [
@@ -52,180 +53,8 @@ __all__ = [
 ]
 
 
-def _words(spaced: str) -> frozenset[str]:
-    return frozenset(spaced.split())
-
-
 DEFAULT_MOBY_PATH = Path(__file__).resolve().parents[2] / "corpus" / "thesaurus" / "moby.tsv.gz"
 
-
-# Particles that mark a multiword replacement as verbal ("look for"): the head
-# to inflect is then the first word.
-_PARTICLES: frozenset[str] = _words(
-    "about across after against along apart around aside at away back by down for "
-    "forth from in into of off on onto out over through to together under up upon with"
-)
-
-# base: (past, past participle)
-_IRREGULAR_VERBS: dict[str, tuple[str, str]] = {
-    "arise": ("arose", "arisen"),
-    "bear": ("bore", "borne"),
-    "beat": ("beat", "beaten"),
-    "become": ("became", "become"),
-    "begin": ("began", "begun"),
-    "bend": ("bent", "bent"),
-    "bet": ("bet", "bet"),
-    "bid": ("bid", "bid"),
-    "bind": ("bound", "bound"),
-    "bite": ("bit", "bitten"),
-    "bleed": ("bled", "bled"),
-    "blow": ("blew", "blown"),
-    "break": ("broke", "broken"),
-    "breed": ("bred", "bred"),
-    "bring": ("brought", "brought"),
-    "build": ("built", "built"),
-    "burst": ("burst", "burst"),
-    "buy": ("bought", "bought"),
-    "cast": ("cast", "cast"),
-    "catch": ("caught", "caught"),
-    "choose": ("chose", "chosen"),
-    "cling": ("clung", "clung"),
-    "come": ("came", "come"),
-    "cost": ("cost", "cost"),
-    "creep": ("crept", "crept"),
-    "cut": ("cut", "cut"),
-    "deal": ("dealt", "dealt"),
-    "dig": ("dug", "dug"),
-    "draw": ("drew", "drawn"),
-    "drink": ("drank", "drunk"),
-    "drive": ("drove", "driven"),
-    "eat": ("ate", "eaten"),
-    "fall": ("fell", "fallen"),
-    "feed": ("fed", "fed"),
-    "feel": ("felt", "felt"),
-    "fight": ("fought", "fought"),
-    "find": ("found", "found"),
-    "flee": ("fled", "fled"),
-    "fling": ("flung", "flung"),
-    "fly": ("flew", "flown"),
-    "forbid": ("forbade", "forbidden"),
-    "forget": ("forgot", "forgotten"),
-    "forgive": ("forgave", "forgiven"),
-    "freeze": ("froze", "frozen"),
-    "get": ("got", "got"),
-    "give": ("gave", "given"),
-    "go": ("went", "gone"),
-    "grind": ("ground", "ground"),
-    "grow": ("grew", "grown"),
-    "hang": ("hung", "hung"),
-    "hear": ("heard", "heard"),
-    "hide": ("hid", "hidden"),
-    "hit": ("hit", "hit"),
-    "hold": ("held", "held"),
-    "hurt": ("hurt", "hurt"),
-    "keep": ("kept", "kept"),
-    "know": ("knew", "known"),
-    "lay": ("laid", "laid"),
-    "lead": ("led", "led"),
-    "leave": ("left", "left"),
-    "lend": ("lent", "lent"),
-    "let": ("let", "let"),
-    "lie": ("lay", "lain"),
-    "light": ("lit", "lit"),
-    "lose": ("lost", "lost"),
-    "make": ("made", "made"),
-    "mean": ("meant", "meant"),
-    "meet": ("met", "met"),
-    "pay": ("paid", "paid"),
-    "put": ("put", "put"),
-    "quit": ("quit", "quit"),
-    "read": ("read", "read"),
-    "ride": ("rode", "ridden"),
-    "ring": ("rang", "rung"),
-    "rise": ("rose", "risen"),
-    "run": ("ran", "run"),
-    "say": ("said", "said"),
-    "see": ("saw", "seen"),
-    "seek": ("sought", "sought"),
-    "sell": ("sold", "sold"),
-    "send": ("sent", "sent"),
-    "set": ("set", "set"),
-    "shake": ("shook", "shaken"),
-    "shine": ("shone", "shone"),
-    "shoot": ("shot", "shot"),
-    "show": ("showed", "shown"),
-    "shrink": ("shrank", "shrunk"),
-    "shut": ("shut", "shut"),
-    "sing": ("sang", "sung"),
-    "sink": ("sank", "sunk"),
-    "sit": ("sat", "sat"),
-    "sleep": ("slept", "slept"),
-    "slide": ("slid", "slid"),
-    "speak": ("spoke", "spoken"),
-    "spend": ("spent", "spent"),
-    "spin": ("spun", "spun"),
-    "split": ("split", "split"),
-    "spread": ("spread", "spread"),
-    "spring": ("sprang", "sprung"),
-    "stand": ("stood", "stood"),
-    "steal": ("stole", "stolen"),
-    "stick": ("stuck", "stuck"),
-    "sting": ("stung", "stung"),
-    "strike": ("struck", "struck"),
-    "swear": ("swore", "sworn"),
-    "sweep": ("swept", "swept"),
-    "swim": ("swam", "swum"),
-    "swing": ("swung", "swung"),
-    "take": ("took", "taken"),
-    "teach": ("taught", "taught"),
-    "tear": ("tore", "torn"),
-    "tell": ("told", "told"),
-    "think": ("thought", "thought"),
-    "throw": ("threw", "thrown"),
-    "understand": ("understood", "understood"),
-    "wake": ("woke", "woken"),
-    "wear": ("wore", "worn"),
-    "weep": ("wept", "wept"),
-    "win": ("won", "won"),
-    "wind": ("wound", "wound"),
-    "withdraw": ("withdrew", "withdrawn"),
-    "write": ("wrote", "written"),
-}
-# Inflected forms read back to a lemma. Ambiguous forms that are common words in
-# their own right (left, found, felt, saw, lay, ground, lead, lit, wound, bound,
-# spun, read) are not read back; they are looked up as they are.
-_AMBIGUOUS_FORMS = _words(
-    "left found felt saw lay ground lead lit wound bound spun read shot put set cut hit "
-    "cost cast let bet bid hurt quit shut split spread burst beat got"
-)
-_IRREGULAR_NOUNS: dict[str, str] = {
-    "man": "men",
-    "woman": "women",
-    "child": "children",
-    "foot": "feet",
-    "tooth": "teeth",
-    "mouse": "mice",
-    "goose": "geese",
-    "person": "people",
-}
-_MAN_PLURAL_S = _words("human german roman shaman talisman caiman ottoman")
-_SPECIAL_S: dict[str, str] = {"be": "is", "have": "has", "do": "does", "go": "goes"}
-
-
-def _build_readback() -> dict[str, tuple[str, str]]:
-    table: dict[str, tuple[str, str]] = {}
-    for base, (past, participle) in _IRREGULAR_VERBS.items():
-        if participle != past and participle != base and participle not in _AMBIGUOUS_FORMS:
-            table.setdefault(participle, (base, "en"))
-        if past != base and past not in _AMBIGUOUS_FORMS:
-            table.setdefault(past, (base, "ed"))
-    for singular, plural in _IRREGULAR_NOUNS.items():
-        if plural != "people":
-            table.setdefault(plural, (singular, "s"))
-    return table
-
-
-_READBACK: dict[str, tuple[str, str]] = _build_readback()
 
 _TOKEN_RE = re.compile(r"\w+(?:['\u2019\-]\w+)*")
 _WORD_RE = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
@@ -235,9 +64,10 @@ _PARAGRAPH_BREAK_RE = re.compile(r"\n[^\S\n]*\n")
 _PHRASE_GAP_RE = re.compile(r"[ \t]+")
 _SENTENCE_END = frozenset(".!?\u2026")
 _SKIP_BACK = frozenset("\"'()[]{}\u201c\u201d\u2018\u2019\u00ab\u00bb")
-_CVC_RE = re.compile(r"[^aeiou]*[aeiou][^aeiouwxy]")
-_VOWELS = frozenset("aeiou")
-_PERFECT_CUES = _words("has have had having be been being is are was were get gets got")
+_PERFECT_CUES = frozenset([
+    "has", "have", "had", "having", "be", "been", "being",
+    "is", "are", "was", "were", "get", "gets", "got",
+])  # fmt: skip
 _SINGLE_WORD_WEIGHT = 3
 
 
@@ -503,135 +333,6 @@ def _eligible(tok: _Token, names: frozenset[str]) -> bool:
     return tok.initial and _is_title(word) and low not in names
 
 
-# ----------------------------------------------------------------- morphology
-def _ends_cvc(stem: str) -> bool:
-    return bool(_CVC_RE.fullmatch(stem))
-
-
-def _stems(stem: str) -> list[str]:
-    """Candidate bases for a word with ``-ed``/``-ing`` taken off (``stem``).
-
-    ``added -> add`` before ``ad``; ``stopped -> stop`` (``stopp`` is no word);
-    a consonant-vowel-consonant stem reads as e-dropped first (``hoped -> hope``
-    before ``hop``, ``noted -> note``).
-    """
-    out = [stem + "e", stem] if _ends_cvc(stem) else [stem, stem + "e"]
-    if len(stem) >= 3 and stem[-1] == stem[-2] and stem[-1] not in _VOWELS:
-        out.append(stem[:-1])
-    return [s for s in out if len(s) >= 2 and not set(s).isdisjoint("aeiouy")]
-
-
-def _analyses(word: str) -> list[tuple[str, str]]:
-    """Ordered ``(lemma, tag)`` readings of a lowercase word.
-
-    Tags: ``""`` base, ``"s"`` plural / 3rd person, ``"ed"`` past, ``"en"`` past
-    participle, ``"ing"``. The irregular table comes first, then the word as it
-    is, then suffix rules.
-    """
-    out: list[tuple[str, str]] = []
-    if word in _READBACK:
-        out.append(_READBACK[word])
-    out.append((word, ""))
-    n = len(word)
-    if n > 4 and word.endswith("men"):
-        out.append((word[:-3] + "man", "s"))
-    if n > 4 and word.endswith("ies"):
-        out.append((word[:-3] + "y", "s"))
-    if n > 3 and word.endswith("es") and word[:-2].endswith(("s", "x", "z", "ch", "sh", "o")):
-        out.append((word[:-2], "s"))
-    if n > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        out.append((word[:-1], "s"))
-    if n > 4 and word.endswith("ied"):
-        out.append((word[:-3] + "y", "ed"))
-    elif n > 3 and word.endswith("ed"):
-        out += [(s, "ed") for s in _stems(word[:-2]) if s not in _IRREGULAR_VERBS]
-    if n > 4 and word.endswith("ying"):
-        out.append((word[:-4] + "ie", "ing"))
-    if n > 4 and word.endswith("ing"):
-        out += [(s, "ing") for s in _stems(word[:-3])]
-    seen: set[tuple[str, str]] = set()
-    result = []
-    for lemma, tag in out:
-        if (lemma, tag) in seen or (tag and lemma in FRAME_WORDS):
-            continue
-        seen.add((lemma, tag))
-        result.append((lemma, tag))
-    return result
-
-
-# Longer verbs whose stressed last syllable doubles its consonant (submit -> submitted).
-_DOUBLING = _words(
-    "submit commit admit permit omit emit transmit remit refer prefer confer defer infer "
-    "occur incur recur deter regret control patrol compel expel propel repel rebel equip acquit "
-    "abet allot"
-)
-# Verbs that end like an inflection but are base forms.
-_ED_VERBS = _words(
-    "shed shred embed exceed proceed succeed need feed bleed breed speed seed heed wed"
-)
-_ING_VERBS = _words("bring sing ring sting string spring swing cling fling sling wring")
-
-
-def _already_inflected(base: str) -> bool:
-    """Participles a thesaurus lists as entries (goddamned, interesting) take no more endings."""
-    if base.endswith("ed") and len(base) > 4 and base not in _ED_VERBS:
-        return True
-    return base.endswith("ing") and len(base) > 5 and base not in _ING_VERBS
-
-
-def _inflect_word(base: str, tag: str) -> str:
-    """Inflect one lowercase base form."""
-    if not tag:
-        return base
-    if tag != "s" and _already_inflected(base):
-        return base
-    if tag == "s":
-        if base in _SPECIAL_S:
-            return _SPECIAL_S[base]
-        if base in _IRREGULAR_NOUNS:
-            return _IRREGULAR_NOUNS[base]
-        if base.endswith("man") and len(base) > 4 and base not in _MAN_PLURAL_S:
-            return base[:-3] + "men"
-        if base.endswith(("s", "x", "z", "ch", "sh")):
-            return base + "es"
-        if len(base) > 1 and base.endswith("y") and base[-2] not in _VOWELS:
-            return base[:-1] + "ies"
-        return base + "s"
-    if tag == "ing":
-        if base == "be":
-            return "being"
-        if base.endswith("ie"):
-            return base[:-2] + "ying"
-        if base.endswith("e") and not base.endswith(("ee", "oe", "ye")) and len(base) > 2:
-            return base[:-1] + "ing"
-        if (_ends_cvc(base) and len(base) <= 4) or base in _DOUBLING:
-            return base + base[-1] + "ing"
-        return base + "ing"
-    # ed / en
-    if base in _IRREGULAR_VERBS:
-        past, participle = _IRREGULAR_VERBS[base]
-        return participle if tag == "en" else past
-    if base.endswith("e"):
-        return base + "d"
-    if len(base) > 1 and base.endswith("y") and base[-2] not in _VOWELS:
-        return base[:-1] + "ied"
-    if (_ends_cvc(base) and len(base) <= 4) or base in _DOUBLING:
-        return base + base[-1] + "ed"
-    return base + "ed"
-
-
-def _inflect(base: str, tag: str) -> str:
-    """Inflect a possibly multiword base: verbs on the first word, nouns on the last."""
-    words = base.split(" ")
-    if not tag or len(words) == 1:
-        return _inflect_word(base, tag)
-    if tag == "s" and words[-1] not in _PARTICLES:
-        words[-1] = _inflect_word(words[-1], tag)
-    else:
-        words[0] = _inflect_word(words[0], tag)
-    return " ".join(words)
-
-
 def _match_case(original: str, replacement: str) -> str:
     if len(original) > 1 and original.isupper():
         return replacement.upper()
@@ -641,27 +342,21 @@ def _match_case(original: str, replacement: str) -> str:
 
 
 # --------------------------------------------------------------------- spin
-class _Lookup:
-    """Per-call memo of filtered thesaurus answers."""
+def _filtered_candidates(thesaurus: Thesaurus, lemma: str) -> tuple[str, ...]:
+    """The thesaurus's candidates for ``lemma`` that a spinner can use, deduplicated.
 
-    def __init__(self, thesaurus: Thesaurus) -> None:
-        self._thesaurus = thesaurus
-        self._memo: dict[str, tuple[str, ...]] = {}
-
-    def __call__(self, lemma: str) -> tuple[str, ...]:
-        got = self._memo.get(lemma)
-        if got is None:
-            seen: dict[str, None] = {}
-            for cand in self._thesaurus.candidates(lemma):
-                norm = " ".join(cand.replace("_", " ").split())
-                if (
-                    norm.islower()
-                    and _CANDIDATE_RE.fullmatch(norm)
-                    and all(base != lemma for base, _ in _analyses(norm))
-                ):
-                    seen.setdefault(norm)
-            got = self._memo[lemma] = tuple(seen)
-        return got
+    Lower-case words or phrases of up to three words, none a form of ``lemma`` itself.
+    """
+    seen: dict[str, None] = {}
+    for cand in thesaurus.candidates(lemma):
+        norm = " ".join(cand.replace("_", " ").split())
+        if (
+            norm.islower()
+            and _CANDIDATE_RE.fullmatch(norm)
+            and all(base != lemma for base, _ in analyses(norm))
+        ):
+            seen.setdefault(norm)
+    return tuple(seen)
 
 
 def _pick(rng: random.Random, cands: Sequence[str]) -> str:
@@ -687,7 +382,7 @@ def _perfect_context(tokens: Sequence[_Token], i: int, text: str) -> bool:
 
 
 def _readings(
-    tokens: Sequence[_Token], i: int, text: str, lookup: _Lookup
+    tokens: Sequence[_Token], i: int, text: str, lookup: Callable[[str], tuple[str, ...]]
 ) -> tuple[str, str, int, tuple[str, ...]] | None:
     """The unit at token ``i``: (lemma, tag, tokens spanned, candidates), or None.
 
@@ -701,13 +396,13 @@ def _readings(
         if nxt.core and nxt.core.islower() and _PHRASE_GAP_RE.fullmatch(text[tok.end : nxt.start]):
             w2 = nxt.core
             options = [(f"{w1} {w2}", "")]
-            options += [(f"{w1} {lem}", tag) for lem, tag in _analyses(w2) if tag]
-            options += [(f"{lem} {w2}", tag) for lem, tag in _analyses(w1) if tag]
+            options += [(f"{w1} {lem}", tag) for lem, tag in analyses(w2) if tag]
+            options += [(f"{lem} {w2}", tag) for lem, tag in analyses(w1) if tag]
             for lemma, tag in options:
                 cands = lookup(lemma)
                 if cands:
                     return lemma, tag, 2, cands
-    for lemma, tag in _analyses(w1):
+    for lemma, tag in analyses(w1):
         cands = lookup(lemma)
         if cands:
             return lemma, tag, 1, cands
@@ -791,7 +486,8 @@ def spin(
         raise StrengthError(f"strength must be a number in [0, 1], got {strength!r}")
     thes: Thesaurus = default_thesaurus() if thesaurus is None else thesaurus
     rng = random.Random(seed)
-    lookup = _Lookup(thes)
+    # One thesaurus query per lemma and call: the answers are memoised for this text.
+    lookup = cache(partial(_filtered_candidates, thes))
     tokens = _tokenise(text)
     names = frozenset(
         t.core.lower() for t in tokens if t.core and not t.initial and t.core[:1].isupper()
@@ -823,7 +519,7 @@ def spin(
             tag = "en"
         start, end = tok.start, tokens[i + span - 1].end
         original = text[start:end]
-        replacement = _match_case(tok.core, _inflect(base, tag))
+        replacement = _match_case(tok.core, inflect(base, tag))
         if replacement != original:
             pieces.append(text[cursor:start])
             pieces.append(replacement)

@@ -33,7 +33,7 @@ import zlib
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
-from functools import cache
+from functools import cache, lru_cache
 from itertools import accumulate, islice, product
 from os import PathLike
 from pathlib import Path
@@ -208,7 +208,8 @@ class SynonymLexicon:
         self._path = None if path is None else Path(path)
         self._tables: _Tables | None = None
         self._lock = threading.Lock()
-        self._cache: dict[str, tuple[int, ...]] = {}
+        # Per lexicon, so a second table never answers from the first one's lookups.
+        self._ids_of_word_key = lru_cache(maxsize=_CACHE_LIMIT)(self._find_lemma_ids)
 
     # ------------------------------------------------------------------ loading
     def _load(self) -> _Tables:
@@ -280,10 +281,9 @@ class SynonymLexicon:
             yield " ".join(combo)
 
     def _lemma_ids(self, word: str) -> tuple[int, ...]:
-        key = _key(_normalise(word))
-        cached = self._cache.get(key)
-        if cached is not None:
-            return cached
+        return self._ids_of_word_key(_key(_normalise(word)))
+
+    def _find_lemma_ids(self, key: str) -> tuple[int, ...]:
         t = self._load()
         found: set[int] = set()
         if key:
@@ -295,11 +295,7 @@ class SynonymLexicon:
                     wanted[candidate] = wanted.get(candidate, 0) | bit
             for candidate, bits in wanted.items():
                 found.update(i for i in self._ids_of_key(candidate) if t.lemma_pos[i] & bits)
-        ids = tuple(sorted(found))
-        if len(self._cache) >= _CACHE_LIMIT:
-            self._cache.clear()
-        self._cache[key] = ids
-        return ids
+        return tuple(sorted(found))
 
     def _synsets(self, lemma_ids: Iterable[int]) -> set[int]:
         t = self._load()

@@ -4,17 +4,11 @@ Every later stage works on the clean text; every offset it reports is mapped bac
 through :attr:`Document.offsets` into the raw input, so evidence points at what the
 user supplied.
 
-What is stripped as "not body text":
-
-* leading metadata lines (``date 2021-02-08``, ``source: ...``),
-* a wire dateline at the start of the body (``NEW DELHI (Reuters) -``),
-* bylines (``By Jane Doe``), credit lines (``Reporting by ...; Editing by ...``),
-* photo captions (a paragraph ending in a bracketed credit ``[Name/Agency]``),
-* page furniture lines (``Related: ...``, ``Advertisement``, ``(c) 2024 ...``).
-
-Sentences are split with NLTK's Punkt algorithm (Kiss & Strunk 2006) with parameters
-set here by hand (news abbreviations and frequent sentence starters), so no NLTK data
-is needed.
+The stages, in order: page furniture, bylines, captions and the wire dateline are
+stripped (:mod:`detector.text.boilerplate`); characters are cleaned (NFKC, one form for
+quotes and dashes, folded whitespace; here); sentences are split with Punkt
+(:mod:`detector.text.sentences`); words are tokenised and stemmed
+(:mod:`detector.text.tokens`).
 """
 
 from __future__ import annotations
@@ -22,11 +16,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from types import ModuleType
-from typing import Any, NamedTuple
 
-from detector.text.wire import match_dateline
+from detector.text.boilerplate import strip_boilerplate
+from detector.text.sentences import split_sentences
+from detector.text.tokens import TOKEN_RE, Token, stem
 
 __all__ = [
     "Document",
@@ -69,214 +62,6 @@ _CHAR_MAP = {
     "\u2060": "",
     "\ufeff": "",
 }
-
-_NEWS_ABBREVIATIONS = frozenset(
-    [
-        "a.m",
-        "p.m",
-        "u.s",
-        "u.k",
-        "u.n",
-        "e.u",
-        "u.s.a",
-        "d.c",
-        "n.y",
-        "l.a",
-        "st",
-        "mt",
-        "ft",
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prof",
-        "rev",
-        "sr",
-        "jr",
-        "gen",
-        "col",
-        "lt",
-        "sgt",
-        "capt",
-        "cmdr",
-        "adm",
-        "maj",
-        "cpl",
-        "pvt",
-        "gov",
-        "sen",
-        "rep",
-        "reps",
-        "sens",
-        "pres",
-        "supt",
-        "insp",
-        "det",
-        "atty",
-        "inc",
-        "corp",
-        "co",
-        "ltd",
-        "llc",
-        "plc",
-        "bros",
-        "dept",
-        "univ",
-        "assn",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "ala",
-        "ariz",
-        "ark",
-        "calif",
-        "colo",
-        "conn",
-        "del",
-        "fla",
-        "ga",
-        "ill",
-        "ind",
-        "kan",
-        "ky",
-        "la",
-        "md",
-        "mass",
-        "mich",
-        "minn",
-        "miss",
-        "mo",
-        "mont",
-        "neb",
-        "nev",
-        "okla",
-        "ore",
-        "pa",
-        "tenn",
-        "tex",
-        "va",
-        "vt",
-        "wash",
-        "wis",
-        "wyo",
-        "no",
-        "nos",
-        "vs",
-        "approx",
-        "est",
-        "etc",
-        "al",
-        "fig",
-        "vol",
-        "ed",
-        "eds",
-        "pp",
-    ]
-)
-
-# Words that start sentences far more often than they follow an abbreviation
-# inside one; Punkt splits after an abbreviation when one of these follows.
-_SENTENCE_STARTERS = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "he",
-        "she",
-        "it",
-        "they",
-        "we",
-        "i",
-        "you",
-        "his",
-        "her",
-        "its",
-        "their",
-        "our",
-        "this",
-        "that",
-        "these",
-        "those",
-        "there",
-        "but",
-        "and",
-        "however",
-        "meanwhile",
-        "in",
-        "on",
-        "at",
-        "after",
-        "before",
-        "during",
-        "while",
-        "when",
-        "if",
-        "as",
-        "since",
-        "officials",
-        "police",
-        "authorities",
-        "analysts",
-        "critics",
-        "residents",
-    ]
-)
-
-_TOKEN_RE = re.compile(r"\d+(?:[.,:/]\d+)*%?|\w+(?:['\-]\w+)*", re.UNICODE)
-
-_META_KEYS = (
-    "date|published|updated|source|url|link|author|byline|title|headline|id|"
-    "category|section|tags|language|lang|dateline|wordcount|words"
-)
-_META_LINE_RE = re.compile(
-    rf"^[ \t]*(?:{_META_KEYS})[ \t]*[:=]?[ \t]+\S[^\n]{{0,120}}$", re.IGNORECASE
-)
-_BYLINE_RE = re.compile(
-    r"^[ \t]*(?:by|from)[ \t]+[A-Z][\w.'\-]*(?:[ \t,]+(?:and[ \t]+)?[A-Z][\w.'\-]*){0,6}[ \t]*$",
-    re.IGNORECASE,
-)
-_CREDIT_RE = re.compile(
-    r"(?:^|(?<=[.!?\"'][ \t]))\(?(?i:(?:additional[ \t]+)?(?:reporting|writing|editing|edited|"
-    r"compiled|produced|graphics?)[ \t]+by)[ \t]+[A-Z][^\n]*$",
-    re.MULTILINE,
-)
-_CAPTION_RE = re.compile(
-    r"(?:\[[^\[\]\n]{2,80}/[^\[\]\n]{2,80}\]|\((?:photo|image|picture|credit)[^()\n]{0,80}\))"
-    r"[ \t]*$",
-    re.IGNORECASE,
-)
-_FURNITURE_RE = re.compile(
-    r"^[ \t]*(?:related(?:[ \t]+(?:stories|articles|coverage))?[ \t]*:.*|read[ \t]+more\b.*|"
-    r"advertisement|share[ \t]+(?:this|on)\b.*|subscribe\b.*|sign[ \t]+up\b.*|"
-    r"(?:\(c\)|©|copyright\b).*|all[ \t]+rights[ \t]+reserved.*|"
-    r"follow[ \t]+us\b.*|click[ \t]+here\b.*|home[ \t]*[|>»].*|skip[ \t]+to[ \t]+content)[ \t]*$",
-    re.IGNORECASE,
-)
-
-
-class Token(NamedTuple):
-    """A word token of the clean text (a named tuple: immutable, and quick to make).
-
-    ``start``/``end`` are offsets into :attr:`Document.text`; ``lower`` is the
-    case-folded form, ``stem`` the Snowball stem.
-    """
-
-    lower: str
-    start: int
-    end: int
-    stem: str
-    sentence: int
-    capitalized: bool
-    numeric: bool
 
 
 @dataclass(frozen=True)
@@ -465,145 +250,6 @@ def _clean_text_with_offsets(raw: str) -> tuple[str, list[int], list[int]]:
     return text, starts, ends
 
 
-def _import_punkt() -> ModuleType:
-    """Import NLTK's Punkt module, keeping NLTK's package init from loading SciPy and sklearn.
-
-    ``import nltk`` eagerly imports ``scipy.stats`` and scikit-learn when they are
-    installed (for collocation statistics and a classifier wrapper, inside
-    ``try/except ImportError``), which costs about a second of start-up. Punkt needs
-    neither, so while NLTK initialises they are marked unavailable, and NLTK's own
-    fallbacks take over; modules already imported are left alone.
-    """
-    import sys
-
-    hidden = [m for m in ("scipy.stats", "sklearn") if m not in sys.modules]
-    for name in hidden:
-        sys.modules[name] = None  # type: ignore[assignment]
-    try:
-        from nltk.tokenize import punkt
-    finally:
-        for name in hidden:
-            if sys.modules.get(name, 0) is None:
-                del sys.modules[name]
-    return punkt
-
-
-@cache
-def _punkt() -> Any:
-    punkt = _import_punkt()
-    PunktParameters, PunktSentenceTokenizer = punkt.PunktParameters, punkt.PunktSentenceTokenizer
-
-    params = PunktParameters()
-    params.abbrev_types = set(_NEWS_ABBREVIATIONS)
-    params.sent_starters = set(_SENTENCE_STARTERS)
-    return PunktSentenceTokenizer(params)
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans of clean text: Punkt inside each paragraph or line.
-
-    Very short fragments (fewer than three words, such as a stray ``farmers.``)
-    are merged into the sentence before them.
-
-    Examples
-    --------
-    >>> t = "The U.S. Senate met on Feb. 4 at 9 a.m. The vote failed. Mr. J. R. Smith left."
-    >>> [t[s:e] for s, e in split_sentences(t)]
-    ['The U.S. Senate met on Feb. 4 at 9 a.m.', 'The vote failed.', 'Mr. J. R. Smith left.']
-    """
-    spans: list[tuple[int, int]] = []
-    tokenizer = _punkt()
-    for block in re.finditer(r"[^\n]+", text):
-        base = block.start()
-        block_spans: list[tuple[int, int]] = []
-        for s, e in tokenizer.span_tokenize(block.group()):
-            if block_spans and len(_TOKEN_RE.findall(block.group()[s:e])) < 3:
-                block_spans[-1] = (block_spans[-1][0], e)
-            else:
-                block_spans.append((s, e))
-        if (
-            len(block_spans) > 1
-            and len(_TOKEN_RE.findall(block.group()[slice(*block_spans[0])])) < 3
-        ):
-            first = block_spans.pop(0)
-            block_spans[0] = (first[0], block_spans[0][1])
-        spans.extend((base + s, base + e) for s, e in block_spans)
-    return spans
-
-
-@lru_cache(maxsize=200_000)
-def stem(word: str) -> str:
-    """Snowball (Porter2) stem of a lower-case word.
-
-    Examples
-    --------
-    >>> stem("protests"), stem("protesting"), stem("said")
-    ('protest', 'protest', 'said')
-    """
-    return _snowball().stem(word)
-
-
-@cache
-def _snowball() -> Any:
-    _import_punkt()  # initialise NLTK the light way first
-    from nltk.stem.snowball import SnowballStemmer
-
-    return SnowballStemmer("english")
-
-
-def _strip_boilerplate(raw: str) -> tuple[list[tuple[int, int]], dict[str, str | None], list]:
-    """Raw spans to keep, metadata found, and what was removed."""
-    removed: list[tuple[str, int, int]] = []
-    meta: dict[str, str | None] = {"dateline": None, "agency": None, "date": None}
-    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]*", raw) if m.start() < len(raw)]
-    # drop the zero-width matches that finditer yields after each line
-    lines = [(s, e) for s, e in lines if e > s or (s == 0 or raw[s - 1] == "\n")]
-    keep: list[tuple[int, int]] = []
-    in_header = True
-    content_lines = 0
-    for s, e in lines:
-        line = raw[s:e]
-        stripped = line.strip()
-        if not stripped:
-            continue
-        if in_header and _META_LINE_RE.match(line) and len(stripped.split()) <= 12:
-            removed.append(("metadata", s, e))
-            key, _, value = stripped.partition(" ")
-            if key.lower().rstrip(":=") in ("date", "published") and meta["date"] is None:
-                meta["date"] = value.strip(" :=")
-            continue
-        in_header = False
-        is_navigation = stripped.count(" | ") >= 2 and len(stripped.split()) <= 16
-        is_url = bool(re.fullmatch(r"(?:https?://|www\.)\S+", stripped))
-        if (_FURNITURE_RE.match(line) and len(stripped.split()) <= 20) or is_navigation or is_url:
-            removed.append(("furniture", s, e))
-            continue
-        if _BYLINE_RE.match(line):
-            removed.append(("byline", s, e))
-            continue
-        if _CAPTION_RE.search(line):
-            removed.append(("caption", s, e))
-            continue
-        start = s
-        # The dateline opens the wire body, which may follow a headline and a local intro.
-        if meta["dateline"] is None and content_lines < 3:
-            dateline = match_dateline(line)
-            if dateline:
-                meta["dateline"] = dateline.text
-                meta["agency"] = dateline.agency
-                removed.append(("dateline", s, s + dateline.end))
-                start = s + dateline.end
-        content_lines += 1
-        end = e
-        credit = _CREDIT_RE.search(line, start - s)
-        if credit:
-            removed.append(("credit", s + credit.start(), e))
-            end = s + credit.start()
-        if raw[start:end].strip():
-            keep.append((start, end))
-    return keep, meta, removed
-
-
 def normalize(raw: str) -> Document:
     """Normalise a raw article into a :class:`Document`.
 
@@ -630,7 +276,7 @@ def normalize(raw: str) -> Document:
     >>> doc.raw[s:e]
     'Twitter'
     """
-    keep, meta, removed = _strip_boilerplate(raw)
+    keep, meta, removed = strip_boilerplate(raw)
     # Glue kept line fragments with paragraph breaks taken from the raw layout.
     pieces: list[str] = []
     piece_pos: list[int] = []
@@ -653,7 +299,7 @@ def normalize(raw: str) -> Document:
     tokens: list[Token] = []
     for index, (s, e) in enumerate(sentences):
         first = True
-        for m in _TOKEN_RE.finditer(text, s, e):
+        for m in TOKEN_RE.finditer(text, s, e):
             word = m.group()
             lower = word.lower()
             tokens.append(
