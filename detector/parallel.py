@@ -1,7 +1,9 @@
-"""Where the scan's stage functions run: this machine's cores, or a Dask cluster.
+"""The one process pool: where the scan's stages and batch comparisons run.
 
-Both engines take the same top-level (picklable) functions and return results in
-submission order, so a scan gives identical outputs on either.
+An engine is this machine's cores or a Dask cluster. Both take the same top-level
+(picklable) functions, and :func:`ordered_map` returns results in submission order,
+so a scan, ``detector pairs`` and ``detector eval`` give identical outputs on any engine
+and any number of workers.
 """
 
 from __future__ import annotations

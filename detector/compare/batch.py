@@ -1,19 +1,23 @@
 """Many comparisons at once: JSON Lines of ``{"id", "a", "b"}`` in, one result per line out.
 
-Work is spread over processes in fixed-size chunks; results come back in input order.
+Work is spread over the processes of a :mod:`detector.parallel` engine, a few pairs in
+flight per worker; results come back in input order.
 A bad line becomes an error record carrying its line number, and the run goes on.
 """
 
 from __future__ import annotations
 
-import os
+import logging
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 from detector.errors import DetectorError
 from detector.inputs.text import JsonlRecord, read_jsonl
+from detector.parallel import Engine, LocalEngine, ordered_map
 
 __all__ = ["compare_jsonl", "compare_records"]
+
+logger = logging.getLogger(__name__)
 
 
 def _compare_one(task: tuple[int, Any, Any, Any, dict[str, Any]]) -> dict[str, Any]:
@@ -51,8 +55,18 @@ def _tasks(records: Iterable[JsonlRecord], options: dict[str, Any]) -> Iterator[
         yield ("task", (rec.line, rec.value.get("id"), rec.value["a"], rec.value["b"], options))
 
 
+def _run(kind: str, payload: Any) -> dict[str, Any]:
+    """One item of the stream: an error record passes through, a task is compared."""
+    return payload if kind == "error" else _compare_one(payload)
+
+
 def compare_records(
-    records: Iterable[JsonlRecord], *, jobs: int | None = None, chunk: int = 8, **options: Any
+    records: Iterable[JsonlRecord],
+    *,
+    jobs: int | None = None,
+    chunk: int = 8,
+    engine: Engine | None = None,
+    **options: Any,
 ) -> Iterator[dict[str, Any]]:
     """Compare each record's ``a`` and ``b``; yield one result dict per record, in order.
 
@@ -62,33 +76,28 @@ def compare_records(
         As produced by :func:`detector.inputs.text.read_jsonl`.
     jobs : int, optional
         Worker processes (default: all cores). ``1`` runs in this process.
+    chunk : int
+        Pairs in flight per worker.
+    engine : Engine, optional
+        Where to run the comparisons (see :mod:`detector.parallel`); by default a
+        :class:`~detector.parallel.LocalEngine` of ``jobs`` processes, closed at the end.
     **options
-        Passed to :func:`detector.compare.pipeline`.
+        Passed to :func:`detector.compare.pipeline.compare`.
     """
-    jobs = jobs or os.cpu_count() or 1
-    items = _tasks(records, options)
-    if jobs == 1:
-        for kind, payload in items:
-            yield payload if kind == "error" else _compare_one(payload)
-        return
-    import multiprocessing as mp
-
-    ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context()
-    with ctx.Pool(jobs) as pool:
-        # Errors pass straight through; tasks go to the pool; order is kept.
-        def run() -> Iterator[Any]:
-            for kind, payload in items:
-                yield payload if kind == "error" else pool.apply_async(_compare_one, (payload,))
-
-        window: list[Any] = []
-        item: Any
-        for item in run():
-            window.append(item)
-            if len(window) >= jobs * chunk:
-                head = window.pop(0)
-                yield head if isinstance(head, dict) else head.get()
-        for item in window:
-            yield item if isinstance(item, dict) else item.get()
+    owned = engine is None
+    runner: Engine = LocalEngine(jobs) if engine is None else engine
+    done = errors = 0
+    try:
+        for result in ordered_map(
+            runner, _run, _tasks(records, options), window=runner.workers * chunk
+        ):
+            done += 1
+            errors += "error" in result
+            yield result
+    finally:
+        if owned:
+            runner.close()
+        logger.debug("compared %d records (%d errors) on %d workers", done, errors, runner.workers)
 
 
 def compare_jsonl(

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from detector.errors import InputError
 from detector.models import DERIVED_VERDICTS, VERDICTS
 
 __all__ = ["EvaluationReport", "run_pairs", "score_predictions"]
@@ -38,21 +39,20 @@ class EvaluationReport:
         }
 
 
-def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
-
-
 def score_predictions(
     gold: Sequence[str], predicted: Sequence[str], groups: Sequence[str | None] | None = None
 ) -> EvaluationReport:
-    """Score predicted labels against gold labels.
+    """Score predicted labels against gold labels (figures from :mod:`sklearn.metrics`).
 
-    ``groups`` (optional, one per pair, e.g. which spinner made it) adds recall per
-    group for the pairs whose gold label is ``spun``, and precision of ``spun``
-    predictions restricted to that group plus every non-spun pair.
+    Labels that occur in neither list are left out; macro-F1 averages the labels
+    with gold pairs. ``groups`` (optional, one per pair, e.g. which spinner made it)
+    adds recall per group for the pairs whose gold label is ``spun``, and precision
+    of ``spun`` predictions restricted to that group plus every non-spun pair.
+
+    Raises
+    ------
+    InputError
+        The lists differ in length, or a label is not a verdict.
 
     Examples
     --------
@@ -60,33 +60,44 @@ def score_predictions(
     >>> r.per_label["spun"]["precision"], r.per_label["spun"]["recall"], r.related_called_derived
     (0.6667, 1.0, 1.0)
     """
-    if len(gold) != len(predicted):
-        raise ValueError(f"gold and predicted differ in length: {len(gold)} vs {len(predicted)}")
+    if len(gold) != len(predicted) or (groups is not None and len(groups) != len(gold)):
+        sizes = f"{len(gold)} gold and {len(predicted)} predicted labels"
+        if groups is not None:
+            sizes += f" and {len(groups)} groups"
+        raise InputError(f"need one gold label, one prediction and one group per pair, got {sizes}")
+    unknown = next((v for v in (*gold, *predicted) if v not in VERDICTS), None)
+    if unknown is not None:
+        raise InputError(f"label {unknown!r} is not a verdict; labels are {', '.join(VERDICTS)}")
     labels = [v for v in VERDICTS if v in set(gold) | set(predicted)]
-    confusion = {g: {p: 0 for p in labels} for g in labels}
-    for g, p in zip(gold, predicted, strict=True):
-        confusion[g][p] += 1
     per_label: dict[str, dict[str, float]] = {}
-    f1s = []
-    for label in labels:
-        tp = confusion[label][label]
-        fp = sum(confusion[g][label] for g in labels if g != label)
-        fn = sum(confusion[label][p] for p in labels if p != label)
-        precision, recall, f1 = _prf(tp, fp, fn)
-        support = sum(confusion[label].values())
-        per_label[label] = {
-            "precision": round(precision, 4),
-            "recall": round(recall, 4),
-            "f1": round(f1, 4),
-            "support": support,
-        }
-        if support:
-            f1s.append(f1)
-    gd = [g in DERIVED_VERDICTS for g in gold]
-    pd = [p in DERIVED_VERDICTS for p in predicted]
-    tp = sum(g and p for g, p in zip(gd, pd, strict=True))
-    fp = sum((not g) and p for g, p in zip(gd, pd, strict=True))
-    fn = sum(g and not p for g, p in zip(gd, pd, strict=True))
+    confusion: dict[str, dict[str, int]] = {}
+    macro_f1 = derived_f1 = 0.0
+    if labels:
+        from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
+
+        # Every verdict as a column (a 1 x 1 matrix draws a warning), then the ones in use.
+        counts = confusion_matrix(gold, predicted, labels=list(VERDICTS))
+        precision, recall, f1, support = precision_recall_fscore_support(
+            gold, predicted, labels=list(VERDICTS), zero_division=0
+        )
+        rows = [VERDICTS.index(label) for label in labels]
+        confusion = {VERDICTS[i]: {VERDICTS[j]: int(counts[i, j]) for j in rows} for i in rows}
+        for i in rows:
+            per_label[VERDICTS[i]] = {
+                "precision": round(float(precision[i]), 4),
+                "recall": round(float(recall[i]), 4),
+                "f1": round(float(f1[i]), 4),
+                "support": int(support[i]),
+            }
+        with_gold = [float(f1[i]) for i in rows if support[i]]
+        macro_f1 = sum(with_gold) / len(with_gold) if with_gold else 0.0
+        derived = precision_recall_fscore_support(
+            [g in DERIVED_VERDICTS for g in gold],
+            [p in DERIVED_VERDICTS for p in predicted],
+            labels=[True],
+            zero_division=0,
+        )
+        derived_f1 = float(derived[2][0])
     related = [p for g, p in zip(gold, predicted, strict=True) if g == "related"]
     group_figures: dict[str, dict[str, float]] = {}
     if groups is not None:
@@ -104,8 +115,8 @@ def score_predictions(
             }
     return EvaluationReport(
         per_label=per_label,
-        macro_f1=round(sum(f1s) / len(f1s), 4) if f1s else 0.0,
-        derived_f1=round(_prf(tp, fp, fn)[2], 4),
+        macro_f1=round(macro_f1, 4),
+        derived_f1=round(derived_f1, 4),
         confusion=confusion,
         n=len(gold),
         related_called_derived=(
