@@ -16,6 +16,7 @@ from detector.models import (
     VERDICTS,
     Comparison,
     Edit,
+    Measures,
     Passage,
     SentencePair,
     Substitution,
@@ -29,6 +30,7 @@ __all__ = [
     "DetectorError",
     "Edit",
     "InputError",
+    "Measures",
     "ModelError",
     "Passage",
     "SentencePair",
@@ -38,4 +40,6 @@ __all__ = [
 
 __version__ = "0.1.0"
 
+# The library logs (stage timings at DEBUG) but never prints: an application that wants
+# the records configures logging; without that, this handler keeps them quiet.
 logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -6,8 +6,12 @@ CLI's ``--json`` output and any other front end serialise the same shape.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, fields
+from types import MappingProxyType
 from typing import Any
+
+from detector.errors import ConfigError
 
 #: The verdict labels, from "one text is the other" to "nothing in common".
 VERDICTS: tuple[str, ...] = (
@@ -22,13 +26,120 @@ VERDICTS: tuple[str, ...] = (
 #: Verdicts that say one text derives from the other.
 DERIVED_VERDICTS: frozenset[str] = frozenset({"duplicate", "near_duplicate", "spun", "rewrite"})
 
+# Field metadata: the measure is one of the few a summary table shows.
+_SUMMARY: Mapping[str, bool] = MappingProxyType({"summary": True})
 
-@dataclass(frozen=True)
-class Span:
-    """A half-open character range ``[start, end)``."""
 
-    start: int
-    end: int
+@dataclass(frozen=True, eq=False)
+class Measures(Mapping[str, float]):
+    """The measures of a compared pair, each in [0, 1]; also a read-only mapping.
+
+    Attributes are the measure names, so code reading them is checked; as a
+    ``Mapping[str, float]`` it reads like the dict of earlier versions
+    (``m["coverage_a"]``, ``m.items()``, ``dict(m)``) in field order. ``synonym_share``
+    is ``None`` when the lexicon was off, and then it is not a key of the mapping.
+
+    Attributes
+    ----------
+    shingle_jaccard : float
+        Jaccard similarity of the word 5-shingles.
+    containment_a, containment_b : float
+        Share of one text's 5-shingles found in the other.
+    word_jaccard : float
+        Jaccard similarity of the word stems.
+    word_tfidf_cosine, char_tfidf_cosine : float
+        TF-IDF cosines of content-word stems and of character 3-5-grams.
+    stopword_containment : float
+        Overlap coefficient of the function-word 6-grams.
+    entity_overlap, entity_jaccard : float
+        Overlap coefficient and Jaccard similarity of names and numbers.
+    coverage_a, coverage_b, coverage_min, coverage_max : float
+        Share of each text's tokens inside aligned sentences, and their min and max.
+    order : float
+        Share of aligned sentence pairs in the same order in both texts.
+    mean_similarity : float
+        Mean similarity of the aligned sentence pairs.
+    token_identity : float
+        Share of aligned tokens of ``a`` left unchanged.
+    substitution_rate, in_frame_share, consistency, entities_kept : float
+        The spin evidence (see :mod:`detector.compare.evidence`).
+    synonym_share : float or None
+        Share of swaps that are WordNet synonyms; ``None`` without the lexicon.
+
+    Examples
+    --------
+    >>> m = Measures.from_mapping({"coverage_a": 0.5, "coverage_max": 0.5})
+    >>> m.coverage_a, m["coverage_a"], m.get("synonym_share")
+    (0.5, 0.5, None)
+    >>> list(m)[:3], len(m)
+    (['shingle_jaccard', 'containment_a', 'containment_b'], 20)
+    """
+
+    shingle_jaccard: float = field(metadata=_SUMMARY)
+    containment_a: float
+    containment_b: float
+    word_jaccard: float
+    word_tfidf_cosine: float = field(metadata=_SUMMARY)
+    char_tfidf_cosine: float = field(metadata=_SUMMARY)
+    stopword_containment: float = field(metadata=_SUMMARY)
+    entity_overlap: float = field(metadata=_SUMMARY)
+    entity_jaccard: float
+    coverage_a: float = field(metadata=_SUMMARY)
+    coverage_b: float = field(metadata=_SUMMARY)
+    coverage_min: float
+    coverage_max: float
+    order: float
+    mean_similarity: float
+    token_identity: float = field(metadata=_SUMMARY)
+    substitution_rate: float = field(metadata=_SUMMARY)
+    in_frame_share: float = field(metadata=_SUMMARY)
+    consistency: float = field(metadata=_SUMMARY)
+    entities_kept: float
+    synonym_share: float | None = field(default=None, metadata=_SUMMARY)
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, float]) -> Measures:
+        """Measures from a name -> value mapping (e.g. read back from JSON).
+
+        A missing measure reads as 0.0, a missing ``synonym_share`` as ``None``.
+
+        Raises
+        ------
+        ConfigError
+            A name is not a measure.
+        """
+        unknown = sorted(set(values) - _NAMES)
+        if unknown:
+            raise ConfigError(
+                f"unknown measure {unknown[0]!r}; measures are {', '.join(MEASURE_NAMES)}"
+            )
+        given: dict[str, Any] = {
+            name: float(values.get(name, 0.0)) for name in MEASURE_NAMES if name != "synonym_share"
+        }
+        share = values.get("synonym_share")
+        return cls(**given, synonym_share=None if share is None else float(share))
+
+    def __getitem__(self, name: str) -> float:
+        if name in _NAMES:
+            value: float | None = getattr(self, name)
+            if value is not None:
+                return value
+        raise KeyError(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name in MEASURE_NAMES if getattr(self, name) is not None)
+
+    def __len__(self) -> int:
+        return len(MEASURE_NAMES) - (self.synonym_share is None)
+
+
+#: Every measure name, in the order ``Comparison.to_dict()`` and the verdict model use.
+MEASURE_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Measures))
+
+#: The measures a summary table shows, in the same order.
+SUMMARY_MEASURES: tuple[str, ...] = tuple(f.name for f in fields(Measures) if f.metadata)
+
+_NAMES = frozenset(MEASURE_NAMES)
 
 
 @dataclass(frozen=True)
@@ -112,27 +223,46 @@ class Comparison:
         In [0, 1]: how strongly the evidence says one text derives from the other.
     original : str or None
         ``"a"`` or ``"b"``: the text that is the likely original, when the evidence says.
-    measures : dict
-        Measure name -> value in [0, 1].
-    passages : list of Passage
+    measures : Measures
+        Measure name -> value in [0, 1] (a read-only mapping).
+    passages : tuple of Passage
         Aligned passages, raw character offsets into both inputs.
-    substitutions : list of Substitution
+    substitutions : tuple of Substitution
         Words swapped inside aligned sentences.
-    reasons : list of str
+    reasons : tuple of str
         Short sentences a person can read.
+    sentence_pairs : tuple of SentencePair
+        Aligned sentences, raw character offsets into both inputs.
+    edits : tuple of Edit
+        Words on one side of an aligned sentence pair only.
+    original_reasons : tuple of str
+        Why ``original`` is the likely original.
+    model : str
+        The verdict maker: ``"model"`` or ``"rules"``.
+
+    Lists and dicts given by hand are stored as tuples and a read-only mapping, so a
+    comparison cannot change once made.
     """
 
     verdict: str
     score: float
     original: str | None
-    measures: dict[str, float]
-    passages: list[Passage]
-    substitutions: list[Substitution]
-    reasons: list[str]
-    sentence_pairs: list[SentencePair] = field(default_factory=list)
-    edits: list[Edit] = field(default_factory=list)
-    original_reasons: list[str] = field(default_factory=list)
+    measures: Mapping[str, float]
+    passages: tuple[Passage, ...]
+    substitutions: tuple[Substitution, ...]
+    reasons: tuple[str, ...]
+    sentence_pairs: tuple[SentencePair, ...] = ()
+    edits: tuple[Edit, ...] = ()
+    original_reasons: tuple[str, ...] = ()
     model: str = "rules"
+
+    def __post_init__(self) -> None:
+        for name in _SEQUENCE_FIELDS:
+            value: Sequence[Any] = getattr(self, name)
+            if not isinstance(value, tuple):
+                object.__setattr__(self, name, tuple(value))
+        if not isinstance(self.measures, Measures | MappingProxyType):
+            object.__setattr__(self, "measures", MappingProxyType(dict(self.measures)))
 
     @property
     def derived(self) -> bool:
@@ -154,3 +284,13 @@ class Comparison:
             "substitutions": [s.to_dict() for s in self.substitutions],
             "edits": [e.to_dict() for e in self.edits],
         }
+
+
+_SEQUENCE_FIELDS = (
+    "passages",
+    "substitutions",
+    "reasons",
+    "sentence_pairs",
+    "edits",
+    "original_reasons",
+)

@@ -134,8 +134,8 @@ def test_base_against_other_is_not_derived(base: str) -> None:
     result = compare(base, _read(ARTICLES / "other.txt"))
     assert result.verdict in {"related", "unrelated"}
     assert not result.derived
-    assert result.passages == []
-    assert result.substitutions == []
+    assert result.passages == ()
+    assert result.substitutions == ()
 
 
 def test_base_against_its_html_page(base: str) -> None:
@@ -154,7 +154,7 @@ def test_syndicated_copy_differs_only_in_headline_byline_and_trim(base: str) -> 
     result = compare(base, syndicated)
     assert result.measures["token_identity"] == pytest.approx(1.0)
     assert result.measures["coverage_b"] > result.measures["coverage_a"]
-    assert result.substitutions == []
+    assert result.substitutions == ()
 
 
 def test_dateline_after_headline_is_recognised(base: str) -> None:

@@ -7,6 +7,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from detector import Comparison, compare
+from detector.compare.classifier import load_default_model
+from detector.compare.pipeline import measure
+from detector.compare.tfidf import char_wb_counts, pair_cosine
+from detector.compare.verdict import RuleVerdict
+from detector.models import MEASURE_NAMES, Measures
 from detector.text.normalize import Document, normalize, normalize_text
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -67,13 +72,37 @@ SYMMETRIC = (
 
 
 @SETTINGS
-@given(pairs)
-def test_measures_and_score_lie_in_unit_interval(pair: tuple[str, str]) -> None:
-    result = compare(*pair)
-    assert result.measures
-    for name, value in result.measures.items():
+@given(pairs, st.booleans())
+def test_measures_lie_in_unit_interval(pair: tuple[str, str], lexicon: bool) -> None:
+    """``measure`` does not clamp, so this checks the computation itself."""
+    measures, _, _ = measure(normalize(pair[0]), normalize(pair[1]), lexicon=lexicon)
+    assert isinstance(measures, Measures)
+    assert list(measures) == [n for n in MEASURE_NAMES if lexicon or n != "synonym_share"]
+    for name, value in measures.items():
+        assert isinstance(value, float), name
         assert 0.0 <= value <= 1.0, name
-    assert 0.0 <= result.score <= 1.0
+
+
+@SETTINGS
+@given(pairs)
+def test_verdict_scores_lie_in_unit_interval(pair: tuple[str, str]) -> None:
+    """Both verdict makers, before ``compare``'s safety net clamps the score."""
+    measures, _, _ = measure(normalize(pair[0]), normalize(pair[1]))
+    _, rule_score = RuleVerdict().decide(measures)
+    assert 0.0 <= rule_score <= 1.0
+    model = load_default_model()
+    assert model is not None
+    _, model_score = model.decide(measures)
+    assert 0.0 <= model_score <= 1.0 + 1e-12  # a sum of probabilities, rounded
+    assert 0.0 <= compare(*pair).score <= 1.0
+
+
+@SETTINGS
+@given(articles, articles)
+def test_character_cosine_lies_in_unit_interval_before_the_scorer_clamps(a: str, b: str) -> None:
+    """The scorers clamp cosines only against rounding: unclamped they are within 1e-12."""
+    cosine = pair_cosine(char_wb_counts(normalize(a).text), char_wb_counts(normalize(b).text))
+    assert -1e-12 <= cosine <= 1.0 + 1e-12
 
 
 @SETTINGS

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from detector.compare.align import _longest_increasing
+from detector.compare.align import longest_increasing
 from detector.compare.shingle import ngrams
 from detector.compare.similarity import (
     char_tfidf_cosine,
@@ -22,6 +22,7 @@ from detector.compare.similarity import (
     word_tfidf_cosine,
 )
 from detector.compare.tfidf import DenseTfidf, char_wb_ngrams
+from detector.errors import ConfigError
 from detector.text.normalize import normalize
 from detector.text.wordlists import FUNCTION_WORDS
 
@@ -106,10 +107,20 @@ def test_ngrams_match_naive_loop(items: list[str], n: int) -> None:
     assert ngrams(items, n) == _ngrams_loop(items, n)
 
 
-@pytest.mark.parametrize("n", [0, -1], ids=["zero", "negative"])
-def test_ngrams_rejects_n_below_one(n: int) -> None:
-    with pytest.raises(ValueError):
-        ngrams(["a", "b"], n)
+@pytest.mark.parametrize(
+    ("n", "message"),
+    [
+        (0, "n must be a positive integer, got 0"),
+        (-1, "n must be a positive integer, got -1"),
+        (2.5, "n must be a positive integer, got 2.5"),
+        (True, "n must be a positive integer, got True"),
+    ],
+    ids=["zero", "negative", "float", "bool"],
+)
+def test_ngrams_rejects_what_is_not_a_positive_integer(n: object, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        ngrams(["a", "b"], n)  # type: ignore[arg-type]
+    assert str(caught.value) == message
 
 
 plain_words = st.lists(st.sampled_from(["alpha", "beta", "gamma", "delta", "eps"]), max_size=14)
@@ -269,11 +280,11 @@ def _lis_quadratic(values: list[int]) -> int:
     ids=["empty", "one", "increasing", "decreasing", "equal", "classic"],
 )
 def test_longest_increasing_by_hand(values: list[int], expected: int) -> None:
-    assert _longest_increasing(values) == expected
+    assert longest_increasing(values) == expected
     assert _lis_quadratic(values) == expected
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.integers(-5, 15), max_size=25))
 def test_longest_increasing_matches_quadratic_dp(values: list[int]) -> None:
-    assert _longest_increasing(values) == _lis_quadratic(values)
+    assert longest_increasing(values) == _lis_quadratic(values)

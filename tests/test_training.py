@@ -9,7 +9,9 @@ import numpy as np
 import pytest
 
 from detector.compare.classifier import DEFAULT_MODEL_PATH, VerdictModel
-from detector.lab.training import FEATURES, _fit_temperature, fit_verdict_model, measures_for_split
+from detector.errors import InputError
+from detector.lab.training import FEATURES, fit_temperature, fit_verdict_model, measures_for_split
+from detector.models import MEASURE_NAMES
 
 REPO = Path(__file__).resolve().parent.parent
 PAIRS = REPO / "corpus" / "pairs.jsonl"
@@ -66,6 +68,43 @@ def test_the_artifact_is_plain_json_without_pickle():
 
 def test_temperature_is_never_below_one():
     logits = np.array([[5.0, -5.0], [-5.0, 5.0]])
-    assert _fit_temperature(logits, np.array([0, 1])) == pytest.approx(1.0, abs=1e-6)
+    assert fit_temperature(logits, np.array([0, 1])) == pytest.approx(1.0, abs=1e-6)
     noisy = np.array([[5.0, -5.0], [5.0, -5.0], [-5.0, 5.0]])
-    assert _fit_temperature(noisy, np.array([0, 1, 1])) > 1.5
+    assert fit_temperature(noisy, np.array([0, 1, 1])) > 1.5
+
+
+def test_features_are_every_measure_in_order():
+    assert FEATURES == MEASURE_NAMES
+    assert FEATURES[0] == "shingle_jaccard" and FEATURES[-1] == "synonym_share"
+
+
+ROW = dict.fromkeys(FEATURES, 0.5)
+
+
+@pytest.mark.parametrize(
+    ("train", "dev", "message"),
+    [
+        (
+            ["spun", "copied"],
+            ["spun"],
+            "label 'copied' in the train split is not a verdict; labels are duplicate, "
+            "near_duplicate, spun, rewrite, related, unrelated",
+        ),
+        (
+            ["spun", "spun"],
+            ["spun"],
+            "the train split needs pairs of at least two labels to fit a model, got ['spun']",
+        ),
+        (
+            ["spun", "related"],
+            ["unrelated"],
+            "label 'unrelated' is in the dev split but not in the train split; "
+            "train has spun, related",
+        ),
+    ],
+    ids=["unknown-label", "one-label", "dev-label-unseen"],
+)
+def test_unusable_labels_are_input_errors(train, dev, message):
+    with pytest.raises(InputError) as caught:
+        fit_verdict_model([ROW] * len(train), train, [ROW] * len(dev), dev)
+    assert str(caught.value) == message

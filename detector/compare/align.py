@@ -20,14 +20,16 @@ gives the change blocks: a short block between unchanged words is a substitution
 from __future__ import annotations
 
 from dataclasses import dataclass
+from numbers import Real
 
 import numpy as np
 
 from detector.compare.similarity import tfidf_cosine_matrix
-from detector.text.normalize import Document, Token
+from detector.errors import ConfigError
+from detector.text.normalize import Document
 from detector.text.wordlists import FUNCTION_WORDS
 
-__all__ = ["AlignedGroup", "Alignment", "ChangeBlock", "align"]
+__all__ = ["AlignedGroup", "Alignment", "ChangeBlock", "align", "longest_increasing"]
 
 #: A change block is a substitution "in frame" when both sides have at most this many tokens.
 MAX_FRAME_TOKENS = 3
@@ -82,6 +84,11 @@ class Alignment:
     similarity_matrix: np.ndarray
 
 
+def _is_fraction(value: object) -> bool:
+    """A real number in [0, 1] (not a bool, not NaN)."""
+    return not isinstance(value, bool) and isinstance(value, Real) and 0.0 <= float(value) <= 1.0
+
+
 def _sentence_keys(doc: Document) -> list[list[str]]:
     return [[t.stem for t in sent] for sent in doc.sentence_tokens()]
 
@@ -98,8 +105,14 @@ def _similarity_matrix(a_keys: list[list[str]], b_keys: list[list[str]]) -> np.n
     return result
 
 
-def _longest_increasing(values: list[int]) -> int:
-    """Length of the longest strictly increasing subsequence (patience sorting)."""
+def longest_increasing(values: list[int]) -> int:
+    """Length of the longest strictly increasing subsequence (patience sorting).
+
+    Examples
+    --------
+    >>> longest_increasing([0, 8, 4, 12, 2, 10, 6, 14])
+    4
+    """
     import bisect
 
     tails: list[int] = []
@@ -369,8 +382,8 @@ def align(
     >>> a.tokens[blk.a_start].lower, b.tokens[blk.b_start].lower, blk.in_frame
     ('said', 'mentioned', True)
     """
-    if not 0.0 <= seed_threshold <= 1.0:
-        raise ValueError(f"seed_threshold must be in [0, 1], got {seed_threshold}")
+    if not _is_fraction(seed_threshold):
+        raise ConfigError(f"seed_threshold must be a number in [0, 1], got {seed_threshold!r}")
     a_keys, b_keys = _sentence_keys(a), _sentence_keys(b)
     sim = _similarity_matrix(a_keys, b_keys)
     a_tok, b_tok = _sentence_token_index(a), _sentence_token_index(b)
@@ -408,7 +421,7 @@ def align(
     a_aligned = sum(len(g.a_tokens) for g in groups)
     b_aligned = sum(len(g.b_tokens) for g in groups)
     b_order = [min(g.b_sentences) for g in groups]
-    order = _longest_increasing(b_order) / len(groups) if groups else 0.0
+    order = longest_increasing(b_order) / len(groups) if groups else 0.0
     return Alignment(
         groups=tuple(groups),
         passages=tuple(passages),
@@ -419,8 +432,3 @@ def align(
         token_identity=(sum(g.equal_tokens for g in groups) / a_aligned) if a_aligned else 0.0,
         similarity_matrix=sim,
     )
-
-
-def block_tokens(doc: Document, start: int, end: int) -> list[Token]:
-    """The tokens ``doc.tokens[start:end]``."""
-    return list(doc.tokens[start:end])

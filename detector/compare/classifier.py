@@ -8,6 +8,7 @@ pickle. Loading needs only NumPy.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -61,24 +62,24 @@ class VerdictModel:
             raise ModelError(f"cannot read verdict model {path}: {exc}") from None
         return cls(data)
 
-    def vector(self, measures: dict[str, float]) -> np.ndarray:
+    def vector(self, measures: Mapping[str, float]) -> np.ndarray:
         values = [measures.get(f, self.fill.get(f, 0.0)) for f in self.features]
         return (np.asarray(values, dtype=float) - self.mean_) / self.scale_
 
-    def probabilities(self, measures: dict[str, float]) -> dict[str, float]:
+    def probabilities(self, measures: Mapping[str, float]) -> dict[str, float]:
         z = self.coef_ @ self.vector(measures) + self.intercept_
         z = z - z.max()
         p = np.exp(z)
         p = p / p.sum()
         return {label: float(v) for label, v in zip(self.labels, p, strict=True)}
 
-    def decide(self, measures: dict[str, float]) -> tuple[str, float]:
+    def decide(self, measures: Mapping[str, float]) -> tuple[str, float]:
         probs = self.probabilities(measures)
         label = max(probs, key=lambda k: probs[k])
         derived = sum(v for k, v in probs.items() if k in self.derived_labels)
         return label, derived
 
-    def explain(self, measures: dict[str, float], top: int = 3) -> list[str]:
+    def explain(self, measures: Mapping[str, float], top: int = 3) -> list[str]:
         """The measures that weighed most for the chosen label, in words.
 
         Each is called high or low against the training average, since a low value

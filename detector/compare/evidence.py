@@ -37,17 +37,6 @@ class SpinEvidence:
     edits: tuple[Edit, ...]
     repeated_swaps: tuple[tuple[str, str, int], ...]
 
-    def measures(self) -> dict[str, float]:
-        out = {
-            "substitution_rate": self.substitution_rate,
-            "in_frame_share": self.in_frame_share,
-            "consistency": self.consistency,
-            "entities_kept": self.entities_kept,
-        }
-        if self.synonym_share is not None:
-            out["synonym_share"] = self.synonym_share
-        return out
-
 
 def _raw_text(doc: Document, start: int, end: int) -> tuple[str, int]:
     """Raw surface and raw start of tokens ``doc.tokens[start:end]``."""

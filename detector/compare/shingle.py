@@ -9,7 +9,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from numbers import Integral
 
+from detector.errors import ConfigError
 from detector.text.normalize import Document, Token
 from detector.text.wordlists import STOPWORDS
 
@@ -32,9 +34,13 @@ def ngrams(items: Sequence[str], n: int) -> set[tuple[str, ...]]:
     {('a',)}
     >>> ngrams([], 3)
     set()
+    >>> ngrams(["a"], 0)
+    Traceback (most recent call last):
+    ...
+    detector.errors.ConfigError: n must be a positive integer, got 0
     """
-    if n < 1:
-        raise ValueError(f"n must be >= 1, got {n}")
+    if isinstance(n, bool) or not isinstance(n, Integral) or n < 1:
+        raise ConfigError(f"n must be a positive integer, got {n!r}")
     if not items:
         return set()
     if len(items) < n:

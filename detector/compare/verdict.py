@@ -20,9 +20,10 @@ much of the shorter text lines up; ``identity`` the share of aligned tokens unch
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from detector.models import DERIVED_VERDICTS
+from detector.models import DERIVED_VERDICTS, Measures
 
 __all__ = ["RuleVerdict", "describe"]
 
@@ -48,31 +49,32 @@ class RuleVerdict:
 
     name = "rules"
 
-    def decide(self, m: dict[str, float]) -> tuple[str, float]:
-        """Label and score in [0, 1] from a measures dict (see :func:`detector.compare.pipeline`).
+    def decide(self, measures: Mapping[str, float]) -> tuple[str, float]:
+        """Label and score in [0, 1] from the measures (see :func:`detector.compare.pipeline`).
+
+        A plain mapping (measures read back from JSON) is read with missing measures as 0.
 
         Examples
         --------
         >>> RuleVerdict().decide({"coverage_a": 1.0, "coverage_b": 1.0, "token_identity": 1.0})
         ('duplicate', 1.0)
         """
-        cov_a, cov_b = m.get("coverage_a", 0.0), m.get("coverage_b", 0.0)
-        cov_max, cov_min = max(cov_a, cov_b), min(cov_a, cov_b)
-        identity = m.get("token_identity", 0.0)
+        m = measures if isinstance(measures, Measures) else Measures.from_mapping(measures)
+        cov_max, cov_min = max(m.coverage_a, m.coverage_b), min(m.coverage_a, m.coverage_b)
+        identity = m.token_identity
         if identity >= self.duplicate_identity and cov_min >= self.duplicate_coverage:
             return "duplicate", 0.9 + 0.1 * identity * cov_min
         if identity >= self.near_identity and cov_max >= self.near_coverage:
             return "near_duplicate", 0.8 + 0.1 * identity * cov_max
         if (
             cov_max >= self.spun_coverage
-            and m.get("order", 0.0) >= self.spun_order
+            and m.order >= self.spun_order
             and identity >= self.spun_identity
-            and m.get("substitution_rate", 0.0) >= self.spun_substitution_rate
-            and m.get("in_frame_share", 0.0) >= self.spun_in_frame
+            and m.substitution_rate >= self.spun_substitution_rate
+            and m.in_frame_share >= self.spun_in_frame
         ):
-            return "spun", 0.6 + 0.3 * cov_max * m.get("in_frame_share", 0.0)
-        cosine = m.get("word_tfidf_cosine", 0.0)
-        entities = m.get("entity_overlap", 0.0)
+            return "spun", 0.6 + 0.3 * cov_max * m.in_frame_share
+        cosine, entities = m.word_tfidf_cosine, m.entity_overlap
         if (
             cov_max >= self.rewrite_coverage
             and entities >= self.rewrite_entities
@@ -88,21 +90,20 @@ def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
 
-def describe(
-    verdict: str, m: dict[str, float], examples: list[str], repeated: list[str]
-) -> list[str]:
+def describe(verdict: str, m: Measures, examples: list[str], repeated: list[str]) -> list[str]:
     """Short reasons a person can read, from the measures behind a verdict.
 
     Examples
     --------
-    >>> describe("unrelated", {"word_tfidf_cosine": 0.02, "entity_overlap": 0.0}, [], [])
+    >>> m = Measures.from_mapping({"word_tfidf_cosine": 0.02, "entity_overlap": 0.0})
+    >>> describe("unrelated", m, [], [])
     ['The texts share almost no vocabulary (word TF-IDF cosine 0.02) and no names or numbers.']
     """
     reasons: list[str] = []
-    cov_a, cov_b = m.get("coverage_a", 0.0), m.get("coverage_b", 0.0)
+    cov_a, cov_b = m.coverage_a, m.coverage_b
     if verdict in ("duplicate", "near_duplicate"):
         reasons.append(
-            f"{_pct(m.get('token_identity', 0.0))} of aligned words are identical; "
+            f"{_pct(m.token_identity)} of aligned words are identical; "
             f"{_pct(cov_a)} of a and {_pct(cov_b)} of b line up."
         )
         if verdict == "near_duplicate":
@@ -111,45 +112,41 @@ def describe(
             )
     if verdict == "spun":
         reasons.append(
-            f"Sentences line up in order ({_pct(m.get('order', 0.0))} in sequence), covering "
+            f"Sentences line up in order ({_pct(m.order)} in sequence), covering "
             f"{_pct(cov_a)} of a and {_pct(cov_b)} of b."
         )
         reasons.append(
-            f"Inside aligned sentences {_pct(m.get('substitution_rate', 0.0))} of words were swapped "
-            f"one-for-one in an unchanged frame ({_pct(m.get('in_frame_share', 0.0))} of all changes)"
+            f"Inside aligned sentences {_pct(m.substitution_rate)} of words were swapped "
+            f"one-for-one in an unchanged frame ({_pct(m.in_frame_share)} of all changes)"
             + (f", e.g. {', '.join(examples[:4])}." if examples else ".")
         )
         if repeated:
             reasons.append(f"Swaps are consistent: {', '.join(repeated[:3])}.")
-        if "synonym_share" in m:
-            reasons.append(f"{_pct(m['synonym_share'])} of swaps are thesaurus synonyms (WordNet).")
-        reasons.append(f"Names and numbers are kept ({_pct(m.get('entities_kept', 0.0))} of them).")
+        if m.synonym_share is not None:
+            reasons.append(f"{_pct(m.synonym_share)} of swaps are thesaurus synonyms (WordNet).")
+        reasons.append(f"Names and numbers are kept ({_pct(m.entities_kept)} of them).")
     if verdict == "rewrite":
         reasons.append(
-            f"The texts tell the same facts (word TF-IDF cosine {m.get('word_tfidf_cosine', 0.0):.2f}, "
-            f"{_pct(m.get('entity_overlap', 0.0))} of names and numbers shared) and "
+            f"The texts tell the same facts (word TF-IDF cosine {m.word_tfidf_cosine:.2f}, "
+            f"{_pct(m.entity_overlap)} of names and numbers shared) and "
             f"{_pct(max(cov_a, cov_b))} of the shorter text lines up with the other, "
             "but in new wording and structure."
         )
     if verdict == "related":
         reasons.append(
-            f"Same subject (word TF-IDF cosine {m.get('word_tfidf_cosine', 0.0):.2f}, "
-            f"{_pct(m.get('entity_overlap', 0.0))} of names and numbers shared), "
+            f"Same subject (word TF-IDF cosine {m.word_tfidf_cosine:.2f}, "
+            f"{_pct(m.entity_overlap)} of names and numbers shared), "
             f"but only {_pct(max(cov_a, cov_b))} of the text lines up: independent reporting."
         )
     if verdict == "unrelated":
-        shared = "no" if m.get("entity_overlap", 0.0) == 0 else "few"
+        shared = "no" if m.entity_overlap == 0 else "few"
         reasons.append(
             f"The texts share almost no vocabulary (word TF-IDF cosine "
-            f"{m.get('word_tfidf_cosine', 0.0):.2f}) and {shared} names or numbers."
+            f"{m.word_tfidf_cosine:.2f}) and {shared} names or numbers."
         )
-    if (
-        verdict in DERIVED_VERDICTS
-        and verdict != "duplicate"
-        and m.get("shingle_jaccard", 1.0) < 0.2
-    ):
+    if verdict in DERIVED_VERDICTS and verdict != "duplicate" and m.shingle_jaccard < 0.2:
         reasons.append(
-            f"Word 5-gram Jaccard is only {m.get('shingle_jaccard', 0.0):.2f}: "
+            f"Word 5-gram Jaccard is only {m.shingle_jaccard:.2f}: "
             "shingle-based deduplication would miss this pair."
         )
     return reasons

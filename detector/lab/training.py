@@ -15,40 +15,26 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from detector.models import DERIVED_VERDICTS, VERDICTS
+from detector.errors import InputError
+from detector.models import DERIVED_VERDICTS, MEASURE_NAMES, VERDICTS
 
-__all__ = ["FEATURES", "corpus_digest", "fit_verdict_model", "measures_for_split", "write_artifact"]
+__all__ = [
+    "FEATURES",
+    "corpus_digest",
+    "fit_temperature",
+    "fit_verdict_model",
+    "measures_for_split",
+    "write_artifact",
+]
 
-#: Measures the model reads, in order.
-FEATURES: tuple[str, ...] = (
-    "shingle_jaccard",
-    "containment_a",
-    "containment_b",
-    "word_jaccard",
-    "word_tfidf_cosine",
-    "char_tfidf_cosine",
-    "stopword_containment",
-    "entity_overlap",
-    "entity_jaccard",
-    "coverage_a",
-    "coverage_b",
-    "coverage_min",
-    "coverage_max",
-    "order",
-    "mean_similarity",
-    "token_identity",
-    "substitution_rate",
-    "in_frame_share",
-    "consistency",
-    "entities_kept",
-    "synonym_share",
-)
+#: Measures the model reads, in order: every measure of a comparison.
+FEATURES: tuple[str, ...] = MEASURE_NAMES
 
 C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0)
 SIGNIFICANT = 10
@@ -62,7 +48,7 @@ def corpus_digest(*paths: str | Path) -> str:
     return h.hexdigest()
 
 
-def _matrix(rows: Sequence[dict[str, float]], fill: dict[str, float]) -> np.ndarray:
+def _matrix(rows: Sequence[Mapping[str, float]], fill: dict[str, float]) -> np.ndarray:
     return np.array([[r.get(f, fill.get(f, 0.0)) for f in FEATURES] for r in rows], dtype=float)
 
 
@@ -96,7 +82,7 @@ def _round(x: float) -> float:
     return float(f"{x:.{SIGNIFICANT}g}")
 
 
-def _fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
+def fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
     """The temperature T >= 1 minimising the log-loss of softmax(logits / T), by golden search.
 
     T is kept at 1 or above: on a dev split the model separates perfectly, log-loss
@@ -122,20 +108,50 @@ def _fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
     return float(np.exp((lo + hi) / 2))
 
 
+def _check_labels(train_labels: Sequence[str], dev_labels: Sequence[str]) -> list[str]:
+    """The train split's labels in verdict order, once each is known to be usable."""
+    for split, given in (("train", train_labels), ("dev", dev_labels)):
+        unknown = next((v for v in given if v not in VERDICTS), None)
+        if unknown is not None:
+            raise InputError(
+                f"label {unknown!r} in the {split} split is not a verdict; "
+                f"labels are {', '.join(VERDICTS)}"
+            )
+    labels = [v for v in VERDICTS if v in set(train_labels)]
+    if len(labels) < 2:
+        raise InputError(
+            f"the train split needs pairs of at least two labels to fit a model, got {labels}"
+        )
+    unseen = next((v for v in dev_labels if v not in labels), None)
+    if unseen is not None:
+        raise InputError(
+            f"label {unseen!r} is in the dev split but not in the train split; "
+            f"train has {', '.join(labels)}"
+        )
+    return labels
+
+
 def fit_verdict_model(
-    train_rows: Sequence[dict[str, float]],
+    train_rows: Sequence[Mapping[str, float]],
     train_labels: Sequence[str],
-    dev_rows: Sequence[dict[str, float]],
+    dev_rows: Sequence[Mapping[str, float]],
     dev_labels: Sequence[str],
     *,
     meta: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Fit the model on train, choose C and the temperature on dev; return the artifact."""
+    """Fit the model on train, choose C and the temperature on dev; return the artifact.
+
+    Raises
+    ------
+    InputError
+        A label is not a verdict, train holds fewer than two labels, or dev holds a
+        label that train does not.
+    """
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import f1_score, log_loss
     from sklearn.preprocessing import StandardScaler
 
-    labels = [v for v in VERDICTS if v in set(train_labels)]
+    labels = _check_labels(train_labels, dev_labels)
     fill = {f: float(np.mean([r[f] for r in train_rows if f in r] or [0.0])) for f in FEATURES}
     fill = {f: _round(v) for f, v in fill.items()}
     x_train, x_dev = _matrix(train_rows, fill), _matrix(dev_rows, fill)
@@ -155,7 +171,7 @@ def fit_verdict_model(
             best = (f1, loss, c, clf)
     assert best is not None
     dev_f1, _, c, clf = best
-    temperature = _fit_temperature(zd @ clf.coef_.T + clf.intercept_, y_dev)
+    temperature = fit_temperature(zd @ clf.coef_.T + clf.intercept_, y_dev)
     artifact: dict[str, Any] = {
         "kind": "detector verdict model",
         "version": 1,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from detector.models import Comparison
+from detector.models import SUMMARY_MEASURES, Comparison
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -20,21 +20,6 @@ _VERDICT_STYLE = {
     "related": "bold cyan",
     "unrelated": "bold green",
 }
-
-KEY_MEASURES = (
-    "shingle_jaccard",
-    "word_tfidf_cosine",
-    "char_tfidf_cosine",
-    "stopword_containment",
-    "entity_overlap",
-    "coverage_a",
-    "coverage_b",
-    "token_identity",
-    "substitution_rate",
-    "in_frame_share",
-    "consistency",
-    "synonym_share",
-)
 
 
 def _highlight(raw: str, start: int, end: int, spans: list[tuple[int, int]], style: str) -> Text:
@@ -77,7 +62,7 @@ def render_comparison(
     table = Table(title="Measures", show_header=True, header_style="bold")
     table.add_column("measure")
     table.add_column("value", justify="right")
-    for name in KEY_MEASURES:
+    for name in SUMMARY_MEASURES:
         if name in result.measures:
             table.add_row(name.replace("_", " "), f"{result.measures[name]:.2f}")
     out.append(table)
