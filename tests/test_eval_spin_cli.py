@@ -59,6 +59,11 @@ def test_eval_refuses_bad_input(tmp_path):
     bad.write_text('{"a": "x"}\n', encoding="utf-8")
     result = runner.invoke(app, ["eval", str(bad)])
     assert result.exit_code == 2 and "needs 'a', 'b' and 'label'" in result.stderr
+    latin = tmp_path / "latin.jsonl"
+    latin.write_bytes(b'{"a": "x", "b": "y", "label": "spun"}\n{"a": "caf\xe9", "b": "y"}\n')
+    result = runner.invoke(app, ["eval", str(latin)])
+    assert result.exit_code == 2
+    assert result.stderr == f"detector: error: {latin}:2: not UTF-8 (byte 10)\n"
 
 
 def test_spin_is_seeded_and_keeps_names_and_numbers():

@@ -8,17 +8,17 @@ import gzip
 import io
 import json
 import sys
-import time
 import tracemalloc
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from detector.errors import ConfigError
-from detector.inputs import records as sources
+from detector.inputs import pages, records
 from detector.inputs.records import FieldMap, Pending, Record, Rejected, iter_records, resolve
 
 DATA = Path(__file__).resolve().parent / "data" / "sources"
@@ -204,6 +204,14 @@ JSONL_CASES = [
         ("X", "missing id: no 'id' field (the object is empty); name the id field with --id-field"),
     ),
     ("[" * 100_000, ("X", "invalid JSON: nested too deeply")),
+    (
+        '{"id": ' + "9" * 5000 + ', "text": "x"}',
+        (
+            "X",
+            "invalid JSON: Exceeds the limit (4300 digits) for integer string conversion: "
+            "value has 5000 digits",
+        ),
+    ),
 ]
 
 
@@ -215,6 +223,7 @@ JSONL_CASES = [
         "truncated", "list", "string", "latin-1", "no-id", "null-id", "empty-id", "bool-id",
         "list-id", "nan-id", "no-text", "null-text", "int-text", "dict-text", "empty-text",
         "whitespace-text", "over-max", "lone-surrogate", "list-title", "empty-object", "deep",
+        "long-number",
     ],
 )  # fmt: skip
 def test_jsonl_line(tmp_path: Path, line: str | bytes, expected: tuple[str, str]) -> None:
@@ -528,6 +537,21 @@ def test_folder_json_cases(tmp_path: Path) -> None:
     ]  # fmt: skip
 
 
+def test_json_file_with_a_number_too_long(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.json", '{"id": ' + "9" * 5000 + ', "text": "x"}')
+    [item] = run(path)
+    assert item == Rejected(
+        str(path),
+        "",
+        "invalid JSON: Exceeds the limit (4300 digits) for integer string conversion: "
+        "value has 5000 digits",
+    )
+
+
+def test_path_with_a_nul_byte_is_rejected_not_raised() -> None:
+    assert run("a\0b.jsonl") == [Rejected("a\x00b.jsonl", "", "cannot read: embedded null byte")]
+
+
 def test_folder_html_without_article_text(tmp_path: Path) -> None:
     write(tmp_path / "p.html", "<html><head><title>T</title></head><body></body></html>")
     [item] = run(tmp_path)
@@ -546,14 +570,14 @@ def test_html_without_trafilatura_uses_html_to_text(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(sys.modules, "trafilatura", None)
-    sources._trafilatura.cache_clear()
+    pages._trafilatura.cache_clear()
     try:
         path = write(
             tmp_path / "p.htm", "<html><title>T</title><nav>Menu</nav><p>One.</p><p>Two.</p></html>"
         )
         [item] = run(path)
     finally:
-        sources._trafilatura.cache_clear()
+        pages._trafilatura.cache_clear()
     assert item == Record(str(path), "One.\n\nTwo.", title="T", origin=str(path))
 
 
@@ -966,29 +990,53 @@ def test_fuzz_csv_rows_round_trip(tmp_path: Path, rows: list[list[str]]) -> None
 # ----------------------------------------------------------------------------- streaming
 
 
-def test_streaming_first_record_without_reading_the_file(tmp_path: Path) -> None:
+def test_streaming_first_record_without_reading_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "big.jsonl"
     line = json.dumps({"id": 0, "text": "An article about the weather. " * 10}) + "\n"
     with open(path, "w", encoding="utf-8") as out:
         for i in range(200_000):
             out.write(line.replace('"id": 0', f'"id": {i}', 1))
-    assert path.stat().st_size > 50_000_000
+    size = path.stat().st_size
+    assert size > 50_000_000
+    opened: list[_CountingFile] = []
+
+    def counting_open(file: Path, *, decompress: bool = True) -> io.BufferedReader:
+        opened.append(_CountingFile(file, "rb"))
+        return io.BufferedReader(opened[-1])
+
+    monkeypatch.setattr(records, "open_binary", counting_open)
     tracemalloc.start()
     try:
-        started = time.perf_counter()
         stream = iter_records([path])
         first = next(stream)
-        elapsed = time.perf_counter() - started
+        read_first = opened[0].bytes_read
         _, peak = tracemalloc.get_traced_memory()
         for _ in range(999):
             next(stream)
+        read_after = opened[0].bytes_read
         _, peak_after = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
     assert isinstance(first, Record) and first.id == "0"
-    assert elapsed < 1.0
+    # The first record comes after one buffer of the file is read, the thousandth after
+    # about a thousand lines: the reader streams, it does not read the file first.
+    assert read_first <= 64 * 1024, read_first
+    assert read_after <= 1000 * (len(line) + 10) + 64 * 1024 < size, read_after
     assert peak < 3_000_000, peak
     assert peak_after < 3_000_000, peak_after
+
+
+class _CountingFile(io.FileIO):
+    """A file that counts the bytes read from it, to see how much of it a reader needed."""
+
+    bytes_read = 0
+
+    def readinto(self, buffer: Any) -> int | None:
+        n = super().readinto(buffer)
+        self.bytes_read += n or 0
+        return n
 
 
 def test_streaming_over_a_generator_is_lazy(tmp_path: Path) -> None:

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import json
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from detector.errors import InputError
+from detector.inputs.jsonl import JsonlRecord, read_jsonl  # re-exported: callers import it here
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -221,42 +219,3 @@ def read_text(
     if looks_like_html(text):
         text = _check_text(html_to_text(text), label)
     return text
-
-
-@dataclass(frozen=True)
-class JsonlRecord:
-    """One line of a JSON Lines file: its number, and the object or the reason it is bad."""
-
-    line: int
-    value: dict[str, Any] | None
-    error: str | None = None
-
-
-def read_jsonl(stream: IO[bytes]) -> Iterator[JsonlRecord]:
-    """Stream a JSON Lines file; a bad line yields a record with an error, never an exception.
-
-    Examples
-    --------
-    >>> import io
-    >>> [(r.line, r.error) for r in read_jsonl(io.BytesIO(b'{"id": 1}\\n\\nnot json\\n[1]\\n'))]
-    [(1, None), (3, 'invalid JSON: Expecting value at column 1'), (4, 'a line must be a JSON object, got list')]
-    """
-    for number, raw in enumerate(stream, start=1):
-        if not raw.strip():
-            continue
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            yield JsonlRecord(number, None, f"not UTF-8 (byte {exc.start})")
-            continue
-        try:
-            value = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield JsonlRecord(number, None, f"invalid JSON: {exc.msg} at column {exc.colno}")
-            continue
-        if not isinstance(value, dict):
-            yield JsonlRecord(
-                number, None, f"a line must be a JSON object, got {type(value).__name__}"
-            )
-            continue
-        yield JsonlRecord(number, value)
