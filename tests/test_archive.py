@@ -16,13 +16,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scan_reference import fingerprint_texts
 from typer.testing import CliRunner, Result
 
 from detector.archive.store import Archive, ArchivedArticle, ArchiveError, Match
 from detector.cli import app
 from detector.errors import DetectorError, InputError
 from detector.inputs.records import Record, Rejected
-from detector.scan.pipeline import ScanOptions, fingerprint_texts
+from detector.scan.options import ScanOptions
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus" / "articles.jsonl"
@@ -214,6 +215,34 @@ def test_bad_input_is_refused_with_one_line(tmp_path: Path) -> None:
         archive.get("x")
     for exc in (InputError, ArchiveError):
         assert issubclass(exc, DetectorError)
+
+
+def test_text_sqlite_cannot_store_is_refused_not_raised(tmp_path: Path) -> None:
+    """A lone surrogate (JSON allows "\\ud800") cannot be encoded for SQLite."""
+    with Archive(tmp_path / "a.db") as archive:
+        with pytest.raises(InputError) as caught:
+            archive.add_text("x\ud800", "Some text here.")
+        assert str(caught.value) == (
+            "cannot add 'x\\ud800': id holds a lone surrogate at character 1; "
+            "it must be valid Unicode"
+        )
+        with pytest.raises(InputError, match="text holds a lone surrogate at character 4"):
+            archive.add_text("y", "Some\ud800 text here.")
+        result = archive.add([Record("z", "Some text.", title="T\ud800", origin="in.jsonl:4")])
+        assert result.rejected == [
+            Rejected(
+                "in.jsonl", "4", "title holds a lone surrogate at character 1; it must be valid Unicode", "z"
+            )
+        ]  # fmt: skip
+        assert len(archive) == 0
+        assert archive.get("x\ud800") is None
+        assert "x\ud800" not in archive
+        assert archive.remove("x\ud800") is False
+
+
+def test_path_with_a_nul_byte_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"cannot open \(embedded null byte\)"):
+        Archive(tmp_path / "a\0b.db")
 
 
 def test_changed_fingerprint_settings_are_detected(tmp_path: Path) -> None:

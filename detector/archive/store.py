@@ -3,31 +3,16 @@
 One SQLite file (standard library :mod:`sqlite3`) holds the articles and their LSH
 band hashes, the same fingerprints a scan uses (:func:`detector.scan.fingerprint.fingerprint_batch`:
 word 5-grams for copies, skeleton 6-grams that survive spinning, names and numbers
-for rewrites)::
-
-    articles(num INTEGER PRIMARY KEY, id TEXT UNIQUE, content_hash, title, date,
-             source, text, added)
-    bands(band, key, article) WITHOUT ROWID, primary key (band, key, article),
-             and an index on article
-
-``band`` is the row of the band matrix, ``key`` the band hash (``uint64`` stored as
-signed ``int64``), ``article`` the article's ``num``. ``num`` is an explicit integer
-key rather than SQLite's implicit rowid, which ``VACUUM`` may renumber.
+for rewrites); :mod:`detector.archive.schema` describes the file.
 
 Concurrency and crashes: the file is in WAL mode, so readers (checks) run while one
 writer adds; writers wait for each other (busy timeout). Each batch of :meth:`Archive.add`
 is one transaction: a writer killed mid-batch leaves the committed batches complete
 and the killed one absent.
 
-A check fingerprints the suspect, looks up each of its band hashes (at most
-:data:`MAX_BUCKET` postings per bucket), ranks the archived articles that share
-buckets by the number of shared bands (rarer buckets break ties: a spun copy may
-share a single skeleton band with its original), keeps ``max_candidates``, and
-drops those whose exact word 5-gram, skeleton 6-gram and name/number overlaps with
-the suspect are all far below what any copy, spun copy or rewrite shows (about
-1 ms each, against about 12 ms for normalising and comparing). The rest are
-verified with :func:`detector.compare.pipeline.compare`, the same code as ``detector
-compare``, the suspect normalised once and archived articles cached.
+A check (:meth:`Archive.check`) looks up the suspect's band hashes here and ranks,
+screens and verifies the archived articles that share them with
+:mod:`detector.archive.check`; normalised archived articles are cached between checks.
 
 The file records the fingerprint settings and a probe of the fingerprint code; when
 either changes, checks and adds refuse until :meth:`Archive.reindex` has recomputed
@@ -37,8 +22,6 @@ the bands from the stored texts.
 from __future__ import annotations
 
 import hashlib
-import json
-import math
 import os
 import re
 import sqlite3
@@ -46,57 +29,31 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from detector.archive.check import (
+    MAX_BUCKET,
+    ArchivedArticle,
+    Match,
+    rank_candidates,
+    verify,
+)
+from detector.archive.schema import connect, prepare, record_settings, timestamp
 from detector.errors import ArchiveError, ConfigError, InputError
+from detector.inputs.fields import first_surrogate
 from detector.inputs.records import Record, Rejected, chunks
-from detector.models import DERIVED_VERDICTS, Comparison
 from detector.scan.fingerprint import fingerprint_batch
-from detector.scan.pipeline import ScanOptions
+from detector.scan.options import ScanOptions
 from detector.text.normalize import Document
-from detector.text.wordlists import CALENDAR_WORDS
 
 __all__ = ["AddResult", "Archive", "ArchiveError", "ArchivedArticle", "Match"]
 
-FORMAT = "detector-archive"
-VERSION = 1
-#: ``PRAGMA application_id`` of an archive file ("DTCA").
-APPLICATION_ID = 0x44544341
-#: Postings read per band bucket; a bigger bucket is boilerplate shared by very many
-#: articles and counts as that many (its weight is low).
-MAX_BUCKET = 1000
-#: Candidates below all three floors are not verified: every copy, spun copy and
-#: rewrite of the labelled corpus is far above at least one (word 5-gram overlap
-#: >= 0.86 for copies, skeleton 6-gram overlap >= 0.37 for spun copies, name and
-#: number overlap >= 0.68 for spun copies and rewrites); unrelated articles stay
-#: below 0.01, 0.03 and 0.2.
-FLOOR_WORDS = 0.10
-FLOOR_SKELETON = 0.12
-FLOOR_ENTITIES = 0.35
 #: Normalised archived articles kept in memory between checks.
 DOCUMENT_CACHE = 256
-_SQLITE_HEADER = b"SQLite format 3\x00"
-_PROBE = "The minister said on Monday that 1,178 accounts were removed, Reuters reported."
-
-
-@dataclass(frozen=True)
-class ArchivedArticle:
-    """One article of the archive."""
-
-    id: str
-    text: str
-    title: str | None
-    date: str | None
-    source: str | None
-    content_hash: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -121,117 +78,13 @@ class AddResult:
         }
 
 
-@dataclass(frozen=True)
-class Match:
-    """An archived article a suspect derives from (or is derived from).
-
-    In ``comparison``, text ``a`` is the suspect and ``b`` the archived article.
-    """
-
-    article: ArchivedArticle
-    comparison: Comparison
-    shared_bands: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.article.id,
-            "title": self.article.title,
-            "date": self.article.date,
-            "source": self.article.source,
-            "shared_bands": self.shared_bands,
-            **self.comparison.to_dict(),
-        }
-
-
 def _text_hash(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-
-
-def _options_key(options: ScanOptions) -> str:
-    key = {
-        name: getattr(options, name)
-        for name in (
-            "copy_threshold",
-            "copy_perm",
-            "spin_threshold",
-            "spin_perm",
-            "entity_threshold",
-            "entity_perm",
-            "shingle_k",
-            "skeleton_k",
-        )
-    }
-    key["channels"] = [list(c) for c in options.channels]
-    return json.dumps(key, sort_keys=True)
-
-
-def _probe(options: ScanOptions) -> str:
-    """Band hashes of a fixed sentence: they change when the fingerprint code changes."""
-    return hashlib.blake2b(
-        fingerprint_batch([_PROBE], options)[1].tobytes(), digest_size=8
-    ).hexdigest()
 
 
 def _origin(origin: str) -> tuple[str, str]:
     found = re.fullmatch(r"(.*?)[:#](\d+)", origin)
     return (found.group(1), found.group(2)) if found else (origin, "")
-
-
-def _sets(text: str, options: ScanOptions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Word k-gram, skeleton k-gram and name/number hash sets, for ranking candidates.
-
-    Made with the scan's functions; the skeleton set holds every skeleton k-gram (the
-    scan's LSH keys leave out the generic ones, :func:`~detector.scan.minhash.skeleton_gram_hashes`).
-    """
-    from detector.scan.minhash import (
-        analyze,
-        gram_hashes,
-        mark_digits,
-        numbers_of,
-        shingle_hashes,
-        skeleton_hashes,
-        token_hashes,
-    )
-
-    tokens, names = analyze(text)
-    t = token_hashes(tokens)
-    digits = mark_digits(tokens)
-    words = gram_hashes(t, options.shingle_k)
-    skeleton = gram_hashes(skeleton_hashes(tokens, t, digits), options.skeleton_k)
-    entities = shingle_hashes(
-        [e for e in names if e not in CALENDAR_WORDS] + numbers_of(tokens, digits), 1
-    )
-    return words, skeleton, entities
-
-
-def _overlap(a: np.ndarray, b: np.ndarray) -> float:
-    """|a & b| / min(|a|, |b|) of two sets of distinct hashes."""
-    if not len(a) or not len(b):
-        return 0.0
-    return len(np.intersect1d(a, b, assume_unique=True)) / min(len(a), len(b))
-
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS articles (
-    num INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    content_hash TEXT NOT NULL,
-    title TEXT,
-    date TEXT,
-    source TEXT,
-    text TEXT NOT NULL,
-    added TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS articles_date ON articles (date);
-CREATE TABLE IF NOT EXISTS bands (
-    band INTEGER NOT NULL,
-    key INTEGER NOT NULL,
-    article INTEGER NOT NULL,
-    PRIMARY KEY (band, key, article)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS bands_article ON bands (article);
-"""
 
 
 class Archive:
@@ -262,37 +115,10 @@ class Archive:
         self._docs: OrderedDict[int, tuple[str, Document]] = OrderedDict()
         self._conn: sqlite3.Connection | None = None
         self._stale = False
-        name = str(self.path)
-        if self.path.is_dir():
-            raise InputError(f"{name} is a directory, not an archive file")
-        exists = self.path.exists()
-        if readonly and not exists:
-            raise InputError(f"{name}: no such archive")
-        if exists:
-            try:
-                with self.path.open("rb") as fh:
-                    head = fh.read(len(_SQLITE_HEADER))
-            except OSError as exc:
-                raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
-            if head and head != _SQLITE_HEADER:
-                raise InputError(f"{name} is not a detector archive (not an SQLite database)")
-        elif not self.path.parent.is_dir():
-            raise InputError(f"{name}: no such folder {self.path.parent}")
-        try:
-            if readonly:
-                uri = self.path.resolve().as_uri() + "?mode=ro"
-                conn = sqlite3.connect(
-                    uri, uri=True, timeout=30.0, isolation_level=None, check_same_thread=False
-                )
-            else:
-                conn = sqlite3.connect(
-                    self.path, timeout=30.0, isolation_level=None, check_same_thread=False
-                )
-        except sqlite3.Error as exc:
-            raise InputError(f"{name}: cannot open ({exc})") from None
+        conn = connect(self.path, readonly=readonly)
         self._conn = conn
         try:
-            self._setup(conn)
+            self._stale = prepare(conn, str(self.path), readonly=readonly, options=self.options)
         except BaseException:
             conn.close()
             self._conn = None
@@ -301,71 +127,12 @@ class Archive:
 
     # ------------------------------------------------------------------ opening
 
-    def _setup(self, conn: sqlite3.Connection) -> None:
-        name = str(self.path)
-        try:
-            conn.execute("PRAGMA busy_timeout = 30000")
-            conn.execute("PRAGMA cache_size = -65536")
-            tables = {
-                row[0]
-                for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            }
-            if tables and not {"meta", "articles", "bands"} <= tables:
-                raise InputError(f"{name} is not a detector archive (other tables)")
-            if not tables and self.readonly:
-                raise InputError(f"{name} is not a detector archive (empty database)")
-            if not self.readonly:
-                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-                if str(mode).lower() != "wal":
-                    raise InputError(f"{name}: cannot switch the archive to WAL mode ({mode})")
-                conn.execute("PRAGMA synchronous = NORMAL")
-                if not tables:
-                    self._create(conn)
-            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise ArchiveError(f"{name}: {exc}") from None
-            raise InputError(f"{name}: cannot open as an archive ({exc})") from None
-        except sqlite3.DatabaseError as exc:
-            raise InputError(f"{name} is not a detector archive ({exc})") from None
-        if meta.get("format") != FORMAT:
-            raise InputError(f"{name} is not a detector archive")
-        if meta.get("version") != str(VERSION):
-            raise InputError(
-                f"{name} is a version {meta.get('version')} archive; "
-                f"this detector reads version {VERSION}"
-            )
-        self._stale = meta.get("options") != _options_key(self.options) or meta.get(
-            "probe"
-        ) != _probe(self.options)
-
     def _fresh(self) -> None:
         if self._stale:
             raise InputError(
                 f"{self.path} was indexed with other fingerprint settings or code; reindex it "
                 f"first (detector index reindex --db {self.path})"
             )
-
-    def _create(self, conn: sqlite3.Connection) -> None:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
-            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            for key, value in (
-                ("format", FORMAT),
-                ("version", str(VERSION)),
-                ("options", _options_key(self.options)),
-                ("probe", _probe(self.options)),
-                ("created", _now()),
-            ):
-                conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (key, value))
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
 
     # ------------------------------------------------------------------ plumbing
 
@@ -421,6 +188,8 @@ class Archive:
         if not isinstance(article_id, str):
             return False
         with self._sql() as conn:
+            if not _storable(article_id):
+                return False
             row = conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
         return row is not None
 
@@ -531,7 +300,7 @@ class Archive:
                 if hashes[i] not in prints and (i not in current or current[i][1] != hashes[i])
             }
             prints.update(zip(missing, self._band_rows(list(missing.values())), strict=True))
-            stamp = _now()
+            stamp = timestamp()
             for i in ids:
                 r, h = final[i], hashes[i]
                 meta = (r.title, r.date, r.source)
@@ -570,6 +339,8 @@ class Archive:
     def remove(self, article_id: str) -> bool:
         """Remove an article and its band hashes; False when the id is not archived."""
         with self._write() as conn:
+            if not _storable(article_id):
+                return False
             row = conn.execute("SELECT num FROM articles WHERE id = ?", (article_id,)).fetchone()
             if row is None:
                 return False
@@ -602,11 +373,7 @@ class Archive:
                     )
                 done += len(rows)
         with self._write() as conn:
-            for key, value in (
-                ("options", _options_key(self.options)),
-                ("probe", _probe(self.options)),
-            ):
-                conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+            record_settings(conn, self.options)
         self._stale = False
         return done
 
@@ -615,6 +382,8 @@ class Archive:
     def get(self, article_id: str) -> ArchivedArticle | None:
         """The archived article with this id, or None."""
         with self._sql() as conn:
+            if not _storable(article_id):
+                return None
             row = conn.execute(
                 "SELECT id, text, title, date, source, content_hash FROM articles WHERE id = ?",
                 (article_id,),
@@ -665,28 +434,20 @@ class Archive:
         self._fresh()
         bands = fingerprint_batch([text], self.options)[1]
         keys = bands[:, 0].view(np.int64).tolist()
-        shared: dict[int, int] = {}
-        weight: dict[int, float] = {}
         with self._sql() as conn:
             total = max(1, int(conn.execute("SELECT MAX(num) FROM articles").fetchone()[0] or 1))
-            for band, key in enumerate(keys):
-                if key == self._empty_keys[band]:
-                    continue
-                members = [
+            buckets = [
+                [
                     row[0]
                     for row in conn.execute(
                         "SELECT article FROM bands WHERE band = ? AND key = ? LIMIT ?",
                         (band, key, MAX_BUCKET),
                     )
                 ]
-                if not members:
-                    continue
-                w = math.log1p(total / len(members))
-                for m in members:
-                    shared[m] = shared.get(m, 0) + 1
-                    weight[m] = weight.get(m, 0.0) + w
-        ranked = sorted(shared, key=lambda m: (-shared[m], -weight[m], m))[:max_candidates]
-        return [(m, shared[m], round(weight[m], 3)) for m in ranked]
+                for band, key in enumerate(keys)
+                if key != self._empty_keys[band]
+            ]
+        return rank_candidates(buckets, total, max_candidates)
 
     def check(
         self,
@@ -719,9 +480,6 @@ class Archive:
         list of Match
             Best first: score, then shared bands.
         """
-        from detector.compare.pipeline import compare
-        from detector.text.normalize import normalize
-
         if not isinstance(text, str):
             raise InputError(f"the suspect must be a string, got {type(text).__name__}")
         if not text.strip():
@@ -732,7 +490,7 @@ class Archive:
         ranked = self.candidates(text, max_candidates=max_candidates)
         if not ranked:
             return []
-        rows: dict[int, tuple[str, str, str | None, str | None, str | None, str]] = {}
+        articles: dict[int, ArchivedArticle] = {}
         with self._sql() as conn:
             for part in chunks([num for num, _, _ in ranked], 500):
                 marks = ",".join("?" * len(part))
@@ -741,30 +499,20 @@ class Archive:
                     f" WHERE num IN ({marks})",
                     part,
                 ):
-                    rows[num] = tuple(row)
-        suspect_sets = None if include_all else _sets(text, self.options)
-        suspect_doc: Document | None = None
-        matches: list[Match] = []
-        for num, shared, _ in ranked:
-            row = rows.get(num)
-            if row is None:  # removed since the lookup
-                continue
-            article = ArchivedArticle(*row)
-            if suspect_sets is not None:
-                sets = _sets(article.text, self.options)
-                if (
-                    _overlap(suspect_sets[0], sets[0]) < FLOOR_WORDS
-                    and _overlap(suspect_sets[1], sets[1]) < FLOOR_SKELETON
-                    and _overlap(suspect_sets[2], sets[2]) < FLOOR_ENTITIES
-                ):
-                    continue
-            if suspect_doc is None:
-                suspect_doc = normalize(text)
-            doc = self._document(num, article.content_hash, article.text)
-            result = compare(suspect_doc, doc, lexicon=lexicon)
-            if include_all or result.verdict in DERIVED_VERDICTS:
-                matches.append(Match(article, result, shared))
-        matches.sort(key=lambda m: (-m.comparison.score, -m.shared_bands, m.article.id))
+                    articles[num] = ArchivedArticle(*row)
+        found = [
+            (num, articles[num], shared)
+            for num, shared, _ in ranked
+            if num in articles  # else removed since the lookup
+        ]
+        matches = verify(
+            text,
+            found,
+            options=self.options,
+            document=self._document,
+            lexicon=lexicon,
+            include_all=include_all,
+        )
         return matches[:top]
 
 
@@ -773,11 +521,16 @@ def _record_problem(record: Record) -> str | None:
         return "no id"
     if not isinstance(record.text, str) or not record.text.strip():
         return "empty text"
+    for part in ("id", "text", "title", "date", "source"):
+        value = getattr(record, part)
+        if isinstance(value, str) and (bad := first_surrogate(value)):
+            return f"{part} holds a lone surrogate at character {bad.start()}; it must be valid Unicode"
     return None
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+def _storable(article_id: object) -> bool:
+    """False for an id SQLite cannot take (a lone surrogate), which is then never archived."""
+    return not isinstance(article_id, str) or first_surrogate(article_id) is None
 
 
 def archive_size(path: str | Path) -> int:
