@@ -1,0 +1,142 @@
+"""``detector scan``: copies, spun and rewritten versions across a whole corpus."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from detector.cli.options import (
+    DateField,
+    IdField,
+    Jobs,
+    NoLexicon,
+    SourceField,
+    TextField,
+    TitleField,
+    errors_as_messages,
+    field_map,
+)
+
+__all__ = ["scan"]
+
+
+def scan(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="INPUT...",
+            help="JSON Lines (.jsonl, .jsonl.gz), CSV, Parquet, WARC files, or folders of .txt/.html/.json.",
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
+    jobs: Jobs = 0,
+    engine: Annotated[str, typer.Option("--engine", help="'local' (default) or 'dask'.")] = "local",
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Dask scheduler address, with --engine dask.")
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Finish an interrupted scan in the same folder.")
+    ] = False,
+    output_format: Annotated[
+        list[str] | None,
+        typer.Option("--format", help="Also write pairs and clusters as parquet or csv."),
+    ] = None,
+    id_field: IdField = "id",
+    text_field: TextField = "text",
+    title_field: TitleField = "title",
+    date_field: DateField = "date",
+    source_field: SourceField = "source",
+    copy_threshold: Annotated[
+        float, typer.Option("--copy-threshold", help="Word 5-gram Jaccard for copy candidates.")
+    ] = 0.5,
+    spin_threshold: Annotated[
+        float, typer.Option("--spin-threshold", help="Skeleton 6-gram Jaccard for spun candidates.")
+    ] = 0.2,
+    no_lexicon: NoLexicon = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+) -> None:
+    """Find copies, syndicated edits, spun and rewritten versions across a corpus.
+
+    Writes pairs.jsonl, clusters.jsonl, rejected.jsonl, summary.json and report.html to OUT.
+    """
+    from detector.parallel import make_engine
+    from detector.scan.options import ScanOptions
+    from detector.scan.pipeline import scan as run_scan
+
+    with errors_as_messages():
+        options = ScanOptions(
+            copy_threshold=copy_threshold,
+            spin_threshold=spin_threshold,
+            lexicon=not no_lexicon,
+            fields=field_map(id_field, text_field, title_field, date_field, source_field),
+        )
+        runner = make_engine(engine, jobs=jobs or None, scheduler=scheduler)
+        show = not quiet and sys.stderr.isatty()
+        try:
+            if show:
+                from rich.console import Console
+                from rich.progress import (
+                    BarColumn,
+                    MofNCompleteColumn,
+                    Progress,
+                    TaskID,
+                    TextColumn,
+                    TimeElapsedColumn,
+                )
+
+                started = {}
+                import time
+
+                with Progress(
+                    TextColumn("{task.description}"),
+                    BarColumn(),
+                    MofNCompleteColumn(),
+                    TextColumn("{task.fields[rate]}"),
+                    TimeElapsedColumn(),
+                    transient=False,
+                    console=Console(stderr=True),  # stdout stays free for the user's output
+                ) as bar:
+                    tasks: dict[str, TaskID] = {}
+
+                    def progress(stage: str, done: int, total: int | None) -> None:
+                        if stage not in tasks:
+                            started[stage] = time.perf_counter()
+                            tasks[stage] = bar.add_task(stage, total=total, rate="")
+                        elapsed = max(time.perf_counter() - started[stage], 1e-9)
+                        unit = "records/s" if stage == "read" else "pairs/s"
+                        bar.update(
+                            tasks[stage],
+                            completed=done,
+                            total=total,
+                            rate=f"{done / elapsed:,.0f} {unit}",
+                        )
+
+                    result = run_scan(
+                        inputs,
+                        out,
+                        options=options,
+                        engine=runner,
+                        resume=resume,
+                        progress=progress,
+                        formats=output_format or (),
+                    )
+            else:
+                result = run_scan(
+                    inputs,
+                    out,
+                    options=options,
+                    engine=runner,
+                    resume=resume,
+                    formats=output_format or (),
+                )
+        finally:
+            runner.close()
+    s = result.summary
+    typer.echo(
+        f"{s['records_read']} records read: {s['records_scanned']} scanned, {s['records_rejected']} rejected; "
+        f"{s['pairs']} pairs in {s['clusters']} clusters -> {out}",
+        err=True,
+    )
