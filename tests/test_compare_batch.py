@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from detector.compare.batch import compare_records
-from detector.inputs.text import JsonlRecord
+from detector.inputs.jsonl import JsonlRecord
 from detector.parallel import LocalEngine
 
 BASE = (

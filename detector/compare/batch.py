@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 from detector.errors import DetectorError
-from detector.inputs.text import JsonlRecord, read_jsonl
+from detector.inputs.jsonl import JsonlRecord, read_jsonl
 from detector.parallel import Engine, LocalEngine, ordered_map
 
 __all__ = ["compare_jsonl", "compare_records"]

@@ -16,15 +16,12 @@ from pathlib import Path
 from typing import IO
 
 from detector.errors import InputError
-from detector.inputs.jsonl import JsonlRecord, read_jsonl  # re-exported: callers import it here
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
-    "JsonlRecord",
     "decode_bytes",
     "html_to_text",
     "looks_like_html",
-    "read_jsonl",
     "read_text",
 ]
 

@@ -148,7 +148,7 @@ def run_pairs(
 ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     """Compare every labelled pair; return (pair, result dict) in input order."""
     from detector.compare.batch import compare_records
-    from detector.inputs.text import JsonlRecord
+    from detector.inputs.jsonl import JsonlRecord
     from detector.lab.corpus import resolve_pair
 
     pairs = list(pairs)

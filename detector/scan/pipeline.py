@@ -59,11 +59,6 @@ __all__ = ["Progress", "ScanOptions", "ScanResult", "scan"]
 #: ``progress(stage, done, total)``: a progress display's callback (``total`` may be None).
 Progress = Callable[[str, int, int | None], None]
 
-# Transitional, not API: tests/test_archive.py still imports ``fingerprint_texts`` from
-# here. The per-document reference it named now lives in tests/scan_reference.py, and
-# the batch function gives the same arrays bit for bit. Delete once that import is gone.
-fingerprint_texts = fingerprint_batch
-
 
 @dataclass(frozen=True)
 class ScanResult:
