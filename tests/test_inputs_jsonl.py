@@ -12,10 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from detector.errors import InputError
-from detector.inputs import text
 from detector.inputs.jsonl import (
     JsonlLine,
-    JsonlRecord,
     parse_jsonl_line,
     read_jsonl,
     read_jsonl_lines,
@@ -83,11 +81,6 @@ def test_every_caller_reads_the_same_lines(
         assert len(load_articles(path)) == len(
             {json.loads(line)["id"] for line in lines if line.strip()}
         )
-
-
-def test_the_reader_is_reachable_where_it_started() -> None:
-    assert text.read_jsonl is read_jsonl
-    assert text.JsonlRecord is JsonlRecord
 
 
 PARSE_CASES = [
