@@ -26,7 +26,6 @@ import os
 import re
 import sqlite3
 import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from cachetools import LRUCache
 
 from detector.archive.check import (
     MAX_BUCKET,
@@ -112,7 +112,7 @@ class Archive:
         self.readonly = readonly
         self.options = ScanOptions()
         self._lock = threading.RLock()
-        self._docs: OrderedDict[int, tuple[str, Document]] = OrderedDict()
+        self._docs: LRUCache[int, tuple[str, Document]] = LRUCache(maxsize=DOCUMENT_CACHE)
         self._conn: sqlite3.Connection | None = None
         self._stale = False
         conn = connect(self.path, readonly=readonly)
@@ -416,13 +416,10 @@ class Archive:
         with self._lock:
             cached = self._docs.get(num)
             if cached is not None and cached[0] == content_hash:
-                self._docs.move_to_end(num)
                 return cached[1]
         doc = normalize(text)
         with self._lock:
             self._docs[num] = (content_hash, doc)
-            while len(self._docs) > DOCUMENT_CACHE:
-                self._docs.popitem(last=False)
         return doc
 
     def candidates(self, text: str, *, max_candidates: int = 30) -> list[tuple[int, int, float]]:

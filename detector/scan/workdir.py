@@ -23,13 +23,13 @@ import io
 import json
 import os
 import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from cachetools import LRUCache
 
 from detector.inputs.records import Record, Rejected
 from detector.scan.triage import Words
@@ -223,8 +223,7 @@ def text_of(work: str, index: int) -> str:
     return os.pread(fd, end - start, start).decode("utf-8", "surrogatepass")
 
 
-_WORDS: OrderedDict[tuple[str, int, int], Words] = OrderedDict()
-_WORDS_KEPT = 4096
+_WORDS: LRUCache[tuple[str, int, int], Words] = LRUCache(maxsize=4096)
 _WORDS_LOCK = threading.Lock()  # a Dask worker may verify in several threads
 
 
@@ -236,8 +235,6 @@ def prepare_words(work: str, indices: Sequence[int], k: int) -> None:
     with _WORDS_LOCK:
         for i, words in zip(missing, prepared, strict=True):
             _WORDS[(work, i, k)] = words
-        while len(_WORDS) > max(_WORDS_KEPT, len(missing)):
-            _WORDS.popitem(last=False)
 
 
 def words_of(work: str, index: int, k: int) -> Words:
@@ -246,7 +243,6 @@ def words_of(work: str, index: int, k: int) -> Words:
     with _WORDS_LOCK:
         found = _WORDS.get(key)
         if found is not None:
-            _WORDS.move_to_end(key)
             return found
     words = Words.batch([text_of(work, index)], k)[0]
     with _WORDS_LOCK:
