@@ -27,18 +27,16 @@ Without the data it prints "skipped: dev data not found at PATH" on stderr and e
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import multiprocessing
 import os
-import random
 import re
 import statistics
 import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -47,49 +45,22 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import f1_score, precision_score, recall_score, roc_auc_score
 
 from detector import compare
+from detector.lab.devdata import (
+    MSRP_FILE,
+    PAN_DOCUMENTS_FILE,
+    PAN_PAIRS_FILE,
+    DevPair,
+    devdata_path,
+    load_msrp,
+    load_pan,
+)
 from detector.lab.plagdet import Span, plagdet
 
-DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "devdata"
-PAN_DOCUMENTS = "pan13_train_documents.jsonl.gz"
-PAN_PAIRS = "pan13_train_pairs.jsonl"
-MSRP = "msrp_train.jsonl"
 NO_PLAGIARISM = "no_plagiarism"
 PARAPHRASE = "paraphrase"
 
 
 # ----------------------------------------------------------------------------- data
-
-
-def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                yield json.loads(line)
-
-
-def sample_per_label(rows: Iterable[dict[str, Any]], per_label: int, seed: int) -> list[dict]:
-    """Up to ``per_label`` rows of each label, drawn with ``seed``, kept in file order."""
-    by_label: dict[str, list[tuple[int, dict]]] = {}
-    for i, row in enumerate(rows):
-        by_label.setdefault(row["label"], []).append((i, row))
-    rng = random.Random(seed)
-    chosen = []
-    for label in sorted(by_label):
-        group = by_label[label]
-        chosen.extend(rng.sample(group, min(per_label, len(group))))
-    return [row for _, row in sorted(chosen, key=lambda x: x[0])]
-
-
-def load_pan(data: Path, per_label: int, seed: int) -> tuple[list[dict], dict[str, str]]:
-    pairs = sample_per_label(read_jsonl(data / PAN_PAIRS), per_label, seed)
-    wanted = {p["source"] for p in pairs} | {p["suspicious"] for p in pairs}
-    # Stream the documents file and keep only the sampled documents.
-    docs = {d["id"]: d["text"] for d in read_jsonl(data / PAN_DOCUMENTS) if d["id"] in wanted}
-    missing = wanted - docs.keys()
-    if missing:
-        raise SystemExit(f"{data / PAN_DOCUMENTS} lacks documents: {sorted(missing)[:3]}")
-    return pairs, docs
 
 
 # ----------------------------------------------------------------------------- baselines
@@ -210,26 +181,22 @@ def spans(passages: Iterable[Sequence[float]]) -> list[Span]:
     ]
 
 
-def pan_cases(pair: dict) -> list[Span]:
-    return [
-        (
-            (c["source_offset"], c["source_offset"] + c["source_length"]),
-            (c["this_offset"], c["this_offset"] + c["this_length"]),
-        )
-        for c in pair["cases"]
-        if c["source_length"] > 0 and c["this_length"] > 0
-    ]
+def pan_cases(pair: DevPair) -> list[Span]:
+    return [c for c in pair.cases if c[0][0] < c[0][1] and c[1][0] < c[1][1]]
 
 
-def evaluate_pan(data: Path, per_label: int, seed: int, jobs: int) -> tuple[dict, list[dict]]:
+def evaluate_pan(
+    data: Path, per_label: int, seed: int, jobs: int, part: str
+) -> tuple[dict, list[dict]]:
     start = time.perf_counter()
-    pairs, docs = load_pan(data, per_label, seed)
-    texts = [(docs[p["source"]], docs[p["suspicious"]]) for p in pairs]
+    pairs = load_pan(data, part=part, per_label=per_label, seed=seed)  # type: ignore[arg-type]
+    texts = [(p.a, p.b) for p in pairs]
+    docs = {t for pair in texts for t in pair}
     loaded = time.perf_counter()
     results = compare_all(texts, jobs, chunksize=1)
     compared = time.perf_counter()
-    base = baselines(texts, [docs[k] for k in sorted(docs)])
-    labels = [p["label"] for p in pairs]
+    base = baselines(texts, sorted(docs))
+    labels = [p.label for p in pairs]
     y = [label != NO_PLAGIARISM for label in labels]
     pred = [r["derived"] for r in results]
     score = [r["score"] for r in results]
@@ -242,8 +209,8 @@ def evaluate_pan(data: Path, per_label: int, seed: int, jobs: int) -> tuple[dict
         rows.append(
             {
                 "dataset": "pan13",
-                "id": p["id"],
-                "label": p["label"],
+                "id": p.id,
+                "label": p.label,
                 **{k: r[k] for k in ("verdict", "score", "derived", "similarity", "seconds")},
                 "baselines": {k: round(v[i], 4) for k, v in base.items()},
                 "plagdet": plagdet([c], [detections[i]]).to_dict(),
@@ -312,24 +279,26 @@ def evaluate_pan(data: Path, per_label: int, seed: int, jobs: int) -> tuple[dict
     return report, rows
 
 
-def evaluate_msrp(data: Path, per_label: int, seed: int, jobs: int) -> tuple[dict, list[dict]]:
+def evaluate_msrp(
+    data: Path, per_label: int, seed: int, jobs: int, part: str
+) -> tuple[dict, list[dict]]:
     start = time.perf_counter()
-    pairs = sample_per_label(read_jsonl(data / MSRP), per_label, seed)
-    texts = [(p["a"], p["b"]) for p in pairs]
+    pairs = load_msrp(data, part=part, per_label=per_label, seed=seed)  # type: ignore[arg-type]
+    texts = [(p.a, p.b) for p in pairs]
     results = compare_all(texts, jobs, chunksize=16)
     compared = time.perf_counter()
     base = baselines(texts, [s for pair in texts for s in pair])
-    labels = [p["label"] for p in pairs]
+    labels = [p.label for p in pairs]
     y = [label == PARAPHRASE for label in labels]
     rows = [
         {
             "dataset": "msrp",
-            "id": p["id"],
-            "label": p["label"],
+            "id": p.id,
+            "label": p.label,
             **{k: r[k] for k in ("verdict", "score", "derived", "similarity", "seconds")},
             "baselines": {k: round(v[i], 4) for k, v in base.items()},
-            "a": p["a"],
-            "b": p["b"],
+            "a": p.a,
+            "b": p.b,
             "passages": r["passages"],
             "measures": r["measures"],
         }
@@ -380,7 +349,7 @@ def render(result: dict) -> str:
     out = [
         "Real-data evaluation of detector.compare (development data, not a test set)",
         f"data: {result['data']}",
-        f"seed {result['seed']} · jobs {result['jobs']} · elapsed {result['elapsed_seconds']:.1f} s",
+        f"part {result['part']} · seed {result['seed']} · jobs {result['jobs']} · elapsed {result['elapsed_seconds']:.1f} s",
         f"load at start: {result['uptime_start']}",
         f"load at end:   {result['uptime_end']}",
     ]
@@ -465,7 +434,15 @@ def render(result: dict) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the devdata folder")
+    parser.add_argument(
+        "--data", type=Path, default=None, help="the devdata folder (default ../shared/devdata)"
+    )
+    parser.add_argument(
+        "--part",
+        choices=("eval", "fit", "all"),
+        default="eval",
+        help="which part of the dev data: eval (held out from training, the default), fit, all",
+    )
     parser.add_argument("--pan-per-label", type=int, default=100, metavar="N")
     parser.add_argument("--msrp-per-label", type=int, default=500, metavar="N")
     parser.add_argument("--seed", type=int, default=0)
@@ -476,9 +453,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if min(args.pan_per_label, args.msrp_per_label, args.jobs) < 0:
         parser.error("--pan-per-label, --msrp-per-label and --jobs must be >= 0")
     jobs = args.jobs or os.cpu_count() or 1
-    data = args.data.resolve()
-    needed = ([PAN_PAIRS, PAN_DOCUMENTS] if args.pan_per_label else []) + (
-        [MSRP] if args.msrp_per_label else []
+    data = devdata_path(args.data).resolve()
+    needed = ([PAN_PAIRS_FILE, PAN_DOCUMENTS_FILE] if args.pan_per_label else []) + (
+        [MSRP_FILE] if args.msrp_per_label else []
     )
     absent = next((data / n for n in needed if not (data / n).is_file()), None)
     if not data.is_dir() or absent is not None:
@@ -492,15 +469,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     result: dict[str, Any] = {
         "data": str(data),
         "seed": args.seed,
+        "part": args.part,
         "jobs": jobs,
         "uptime_start": uptime(),
     }
     rows: list[dict] = []
     if args.pan_per_label:
-        result["pan"], pan_rows = evaluate_pan(data, args.pan_per_label, args.seed, jobs)
+        result["pan"], pan_rows = evaluate_pan(data, args.pan_per_label, args.seed, jobs, args.part)
         rows += pan_rows
     if args.msrp_per_label:
-        result["msrp"], msrp_rows = evaluate_msrp(data, args.msrp_per_label, args.seed, jobs)
+        result["msrp"], msrp_rows = evaluate_msrp(
+            data, args.msrp_per_label, args.seed, jobs, args.part
+        )
         rows += msrp_rows
     result["elapsed_seconds"] = time.perf_counter() - start
     result["uptime_end"] = uptime()

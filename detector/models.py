@@ -7,7 +7,7 @@ CLI's ``--json`` output and any other front end serialise the same shape.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -119,6 +119,19 @@ class Measures(Mapping[str, float]):
         share = values.get("synonym_share")
         return cls(**given, synonym_share=None if share is None else float(share))
 
+    def mirrored(self) -> Measures:
+        """The same measures read with ``a`` and ``b`` swapped (directional ones exchange).
+
+        Examples
+        --------
+        >>> Measures.from_mapping({"containment_a": 0.2, "containment_b": 0.9}).mirrored().containment_a
+        0.9
+        """
+        changes: dict[str, Any] = {}
+        for left, right in _DIRECTIONAL:
+            changes[left], changes[right] = getattr(self, right), getattr(self, left)
+        return replace(self, **changes)
+
     def __getitem__(self, name: str) -> float:
         if name in _NAMES:
             value: float | None = getattr(self, name)
@@ -140,6 +153,8 @@ MEASURE_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Measures))
 SUMMARY_MEASURES: tuple[str, ...] = tuple(f.name for f in fields(Measures) if f.metadata)
 
 _NAMES = frozenset(MEASURE_NAMES)
+#: Measures that read one text against the other; every other measure is symmetric.
+_DIRECTIONAL = (("containment_a", "containment_b"), ("coverage_a", "coverage_b"))
 
 
 @dataclass(frozen=True)
@@ -155,6 +170,10 @@ class Passage:
     b_start: int
     b_end: int
     similarity: float = 0.0
+
+    def mirrored(self) -> Passage:
+        """The same passage with ``a`` and ``b`` swapped."""
+        return Passage(self.b_start, self.b_end, self.a_start, self.a_end, self.similarity)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -181,6 +200,10 @@ class Substitution:
     def b_end(self) -> int:
         return self.b_start + len(self.b_text)
 
+    def mirrored(self) -> Substitution:
+        """The same swap read from ``b`` to ``a``."""
+        return Substitution(self.b_text, self.a_text, self.b_start, self.a_start, self.synonym)
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
@@ -192,6 +215,10 @@ class Edit:
     side: str  # "a" (deleted from a) or "b" (inserted in b)
     text: str
     start: int
+
+    def mirrored(self) -> Edit:
+        """The same edit with ``a`` and ``b`` swapped."""
+        return Edit("b" if self.side == "a" else "a", self.text, self.start)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -207,6 +234,10 @@ class SentencePair:
     b_end: int
     similarity: float
 
+    def mirrored(self) -> SentencePair:
+        """The same pair with ``a`` and ``b`` swapped."""
+        return SentencePair(self.b_start, self.b_end, self.a_start, self.a_end, self.similarity)
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
@@ -220,7 +251,7 @@ class Comparison:
     verdict : str
         One of :data:`VERDICTS`.
     score : float
-        In [0, 1]: how strongly the evidence says one text derives from the other.
+        In [0, 1]: the calibrated probability that one text derives from the other.
     original : str or None
         ``"a"`` or ``"b"``: the text that is the likely original, when the evidence says.
     measures : Measures
@@ -239,6 +270,17 @@ class Comparison:
         Why ``original`` is the likely original.
     model : str
         The verdict maker: ``"model"`` or ``"rules"``.
+    similarity : float
+        In [0, 1]: graded content similarity for ranking (independent coverage of one
+        event above unrelated texts), a different question from ``score``.
+    extent : str or None
+        How much is reused when one text derives from the other: ``"whole"`` (most of
+        both texts) or ``"partial"`` (passages inside a longer text); ``None`` otherwise.
+    coverage_a, coverage_b : float
+        Share of each text's characters inside the reused passages.
+    reuse : mapping of str to float
+        The passage evidence the reuse probability was weighed from
+        (:data:`detector.compare.passages.REUSE_FEATURES`).
 
     Lists and dicts given by hand are stored as tuples and a read-only mapping, so a
     comparison cannot change once made.
@@ -255,6 +297,11 @@ class Comparison:
     edits: tuple[Edit, ...] = ()
     original_reasons: tuple[str, ...] = ()
     model: str = "rules"
+    similarity: float = 0.0
+    extent: str | None = None
+    coverage_a: float = 0.0
+    coverage_b: float = 0.0
+    reuse: Mapping[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for name in _SEQUENCE_FIELDS:
@@ -263,6 +310,8 @@ class Comparison:
                 object.__setattr__(self, name, tuple(value))
         if not isinstance(self.measures, Measures | MappingProxyType):
             object.__setattr__(self, "measures", MappingProxyType(dict(self.measures)))
+        if not isinstance(self.reuse, MappingProxyType):
+            object.__setattr__(self, "reuse", MappingProxyType(dict(self.reuse)))
 
     @property
     def derived(self) -> bool:
@@ -273,8 +322,12 @@ class Comparison:
         return {
             "verdict": self.verdict,
             "score": round(self.score, 4),
+            "similarity": round(self.similarity, 4),
             "original": self.original,
             "derived": self.derived,
+            "extent": self.extent,
+            "coverage_a": round(self.coverage_a, 4),
+            "coverage_b": round(self.coverage_b, 4),
             "model": self.model,
             "measures": {k: round(v, 4) for k, v in self.measures.items()},
             "reasons": list(self.reasons),
@@ -283,6 +336,7 @@ class Comparison:
             "sentence_pairs": [p.to_dict() for p in self.sentence_pairs],
             "substitutions": [s.to_dict() for s in self.substitutions],
             "edits": [e.to_dict() for e in self.edits],
+            "reuse": {k: round(v, 4) for k, v in self.reuse.items()},
         }
 
 

@@ -220,11 +220,9 @@ def test_non_string_input_raises_config_error(a: object, b: object) -> None:
         compare(a, b)  # type: ignore[arg-type]
 
 
-def test_a_few_shared_sentences_are_not_a_copy():
-    """Two sentences quoted inside another story: related at most, never derived."""
+def test_a_shared_sentence_is_not_a_copy():
+    """One long sentence quoted inside another story: related at most, never derived."""
     import json
-
-    from detector.compare.pipeline import MIN_DERIVED_COVERAGE
 
     articles = {}
     with (REPO / "corpus" / "articles.jsonl").open(encoding="utf-8") as fh:
@@ -236,6 +234,5 @@ def test_a_few_shared_sentences_are_not_a_copy():
     host = articles["bus-03"].split("\n\n")
     host.insert(3, quoted)
     result = compare(wire, "\n\n".join(host))
-    assert result.measures["coverage_max"] < MIN_DERIVED_COVERAGE
     assert result.verdict in ("related", "unrelated")
-    assert not result.derived and result.score < 0.5
+    assert not result.derived and result.score < 0.5 and result.extent is None

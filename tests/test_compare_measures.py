@@ -95,12 +95,17 @@ def test_a_hand_made_comparison_is_frozen_too() -> None:
 
 
 def test_to_dict_has_the_shape_of_earlier_versions(seed: Comparison) -> None:
+    """Earlier keys in their order; the reuse extent, similarity and evidence added."""
     data = seed.to_dict()
     assert list(data) == [
         "verdict",
         "score",
+        "similarity",
         "original",
         "derived",
+        "extent",
+        "coverage_a",
+        "coverage_b",
         "model",
         "measures",
         "reasons",
@@ -109,6 +114,7 @@ def test_to_dict_has_the_shape_of_earlier_versions(seed: Comparison) -> None:
         "sentence_pairs",
         "substitutions",
         "edits",
+        "reuse",
     ]
     assert list(data["measures"]) == list(MEASURE_NAMES)
     for key in (

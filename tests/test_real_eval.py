@@ -109,7 +109,9 @@ def devdata(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_end_to_end_json_and_rows(devdata: Path, tmp_path: Path) -> None:
     rows_path = tmp_path / "rows.jsonl"
-    done = _run("--data", str(devdata), "--jobs", "2", "--json", "--out", str(rows_path))
+    done = _run(
+        "--data", str(devdata), "--part", "all", "--jobs", "2", "--json", "--out", str(rows_path)
+    )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert {"data", "seed", "jobs", "elapsed_seconds", "uptime_start", "uptime_end"} <= set(result)
@@ -146,7 +148,7 @@ def test_end_to_end_json_and_rows(devdata: Path, tmp_path: Path) -> None:
 
 
 def test_text_report(devdata: Path) -> None:
-    done = _run("--data", str(devdata), "--jobs", "1", "--msrp-per-label", "0")
+    done = _run("--data", str(devdata), "--part", "all", "--jobs", "1", "--msrp-per-label", "0")
     assert done.returncode == 0, done.stderr
     assert "plagdet of the passages" in done.stdout
     assert "oracle threshold" in done.stdout

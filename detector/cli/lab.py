@@ -183,12 +183,26 @@ def train(
             "--spinner", help="Train on spun pairs of one spinner only: all, wordnet or moby."
         ),
     ] = "all",
+    devdata: Annotated[
+        Path | None,
+        typer.Option(
+            "--devdata",
+            help="Folder of the real development data (PAN 2013, MSRP) for the reuse model "
+            "(default ../shared/devdata or $DETECTOR_DEVDATA).",
+        ),
+    ] = None,
+    reuse_out: Annotated[
+        Path | None, typer.Option("--reuse-out", help="Where to write the reuse model artifact.")
+    ] = None,
     jobs: Jobs = 0,
 ) -> None:
-    """Fit the calibrated verdict model on the train split, tuned on dev; write a JSON artifact."""
-    from detector.compare.classifier import DEFAULT_MODEL_PATH
+    """Fit the verdict model on the corpus, and the reuse and similarity model on the corpus and
+    the development data when it is there; write JSON artifacts."""
+    from detector.compare.classifier import DEFAULT_MODEL_PATH, DEFAULT_REUSE_MODEL_PATH
     from detector.errors import ConfigError
+    from detector.lab.devdata import PAN_PAIRS_FILE, devdata_path
     from detector.lab.evaluate import spinner_group
+    from detector.lab.reuse_training import fit_reuse_model
     from detector.lab.training import (
         corpus_digest,
         fit_verdict_model,
@@ -222,8 +236,30 @@ def train(
         )
         target = out or DEFAULT_MODEL_PATH
         write_artifact(artifact, target)
+        typer.echo(
+            f"trained on {sum(artifact['train_counts'].values())} pairs (C={artifact['C']}, "
+            f"T={artifact['temperature']:.3f}, dev macro-F1 {artifact['dev_macro_f1']:.3f}) "
+            f"-> {target}",
+            err=True,
+        )
+        dev_folder = devdata_path(devdata)
+        if not (dev_folder / PAN_PAIRS_FILE).is_file():
+            typer.echo(
+                f"dev data not found at {dev_folder}: the reuse model is left as it is", err=True
+            )
+            return
+        reuse = fit_reuse_model(
+            str(pairs_path),
+            str(articles),
+            str(dev_folder),
+            jobs=jobs or None,
+            meta={"corpus_sha256": corpus_digest(articles, pairs_path)},
+        )
+        reuse_target = reuse_out or DEFAULT_REUSE_MODEL_PATH
+        write_artifact(reuse, reuse_target)
+    fitted, similar = reuse["reuse_training"], reuse["similarity_training"]
     typer.echo(
-        f"trained on {sum(artifact['train_counts'].values())} pairs (C={artifact['C']}, "
-        f"T={artifact['temperature']:.3f}, dev macro-F1 {artifact['dev_macro_f1']:.3f}) -> {target}",
+        f"reuse model on {fitted['n']} pairs (cross-validated AUC {fitted['cv_auc']:.3f}), "
+        f"similarity on {similar['n']} pairs (AUC {similar['cv_auc']:.3f}) -> {reuse_target}",
         err=True,
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -16,9 +17,17 @@ from typing import Any
 
 import numpy as np
 
+from detector.compare.linear import LinearScorer
 from detector.errors import ModelError
 
-__all__ = ["DEFAULT_MODEL_PATH", "VerdictModel", "load_default_model"]
+__all__ = [
+    "DEFAULT_MODEL_PATH",
+    "DEFAULT_REUSE_MODEL_PATH",
+    "ReuseModel",
+    "VerdictModel",
+    "load_default_model",
+    "load_reuse_model",
+]
 
 DEFAULT_MODEL_NAME = "verdict_model.json"
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / DEFAULT_MODEL_NAME
@@ -111,3 +120,51 @@ def load_default_model() -> VerdictModel | None:
     if not ref.is_file():
         return None
     return VerdictModel(json.loads(ref.read_text(encoding="utf-8")))
+
+
+REUSE_MODEL_NAME = "reuse_model.json"
+DEFAULT_REUSE_MODEL_PATH = DEFAULT_MODEL_PATH.with_name(REUSE_MODEL_NAME)
+
+
+@dataclass(frozen=True)
+class ReuseModel:
+    """The two fitted scorers of :func:`detector.compare.pipeline.compare`.
+
+    ``reuse`` gives ``score``, the calibrated probability that one text derives from the
+    other, from the passage evidence; ``similarity`` gives the graded content similarity
+    from the lexical overlap features. Trained by ``detector train`` (see
+    :mod:`detector.lab.training`) on the labelled corpus and the real development data.
+    """
+
+    reuse: LinearScorer
+    similarity: LinearScorer
+    threshold: float = 0.5
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ReuseModel:
+        try:
+            return cls(
+                reuse=LinearScorer.from_dict(data["reuse"]),
+                similarity=LinearScorer.from_dict(data["similarity"]),
+                threshold=float(data.get("threshold", 0.5)),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelError(f"reuse model artifact is malformed: {exc!r}") from None
+
+    @classmethod
+    def from_path(cls, path: str | Path) -> ReuseModel:
+        try:
+            return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            raise ModelError(f"reuse model not found: {path}") from None
+        except (OSError, ValueError) as exc:
+            raise ModelError(f"cannot read reuse model {path}: {exc}") from None
+
+
+@cache
+def load_reuse_model() -> ReuseModel | None:
+    """The reuse and similarity scorers shipped in the package, or ``None``."""
+    ref = resources.files("detector") / "data" / REUSE_MODEL_NAME
+    if not ref.is_file():
+        return None
+    return ReuseModel.from_dict(json.loads(ref.read_text(encoding="utf-8")))

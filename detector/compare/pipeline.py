@@ -6,14 +6,19 @@ pairs``, the scan's verification step and the archive check.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from numbers import Real
 from time import perf_counter
 from typing import Protocol
 
 from detector.compare.align import Alignment, align
+from detector.compare.classifier import ReuseModel, load_reuse_model
 from detector.compare.evidence import SpinEvidence, spin_evidence
+from detector.compare.graded import similarity_features
+from detector.compare.passages import ReusedPassage, find_passages, reuse_features
 from detector.compare.provenance import likely_original
 from detector.compare.shingle import entity_set, stopword_ngrams, word_shingles
 from detector.compare.similarity import (
@@ -25,16 +30,39 @@ from detector.compare.similarity import (
 )
 from detector.compare.verdict import RuleVerdict, describe
 from detector.errors import ConfigError, ModelError
-from detector.models import DERIVED_VERDICTS, Comparison, Measures, Passage, SentencePair
+from detector.models import (
+    DERIVED_VERDICTS,
+    Comparison,
+    Edit,
+    Measures,
+    Passage,
+    SentencePair,
+    Substitution,
+)
 from detector.text.normalize import Document, normalize
 
-__all__ = ["MIN_DERIVED_COVERAGE", "VerdictMaker", "compare", "default_verdict_maker", "measure"]
+__all__ = [
+    "NO_PASSAGE_CAP",
+    "WHOLE_EXTENT",
+    "Examination",
+    "VerdictMaker",
+    "canonical_order",
+    "compare",
+    "default_verdict_maker",
+    "examine",
+    "measure",
+]
 
 logger = logging.getLogger(__name__)
 
-#: A pair is called derived only when at least this share of the shorter text lines up
-#: with the other (labelled derived pairs all have 0.44 or more).
-MIN_DERIVED_COVERAGE = 0.25
+#: Reused passages covering at least this share of *both* texts make the reuse whole;
+#: less, and one text reuses passages of the other (three paragraphs lifted into a
+#: site's own article).
+WHOLE_EXTENT = 0.5
+
+#: Without a reused passage the reuse probability stays below one half: what the texts
+#: share is a sentence or two at most (a quote), and a derived call needs a passage.
+NO_PASSAGE_CAP = 0.45
 
 
 class VerdictMaker(Protocol):
@@ -148,10 +176,10 @@ def _verdict_maker(verdict: str | VerdictMaker) -> VerdictMaker:
     return verdict
 
 
-def _examples(evidence: SpinEvidence) -> list[str]:
+def _examples(substitutions: tuple[Substitution, ...]) -> list[str]:
     """Distinct swaps, clearest first: thesaurus synonyms, then one word for one word."""
     ranked = sorted(
-        (s for s in evidence.substitutions if s.a_text.lower() != s.b_text.lower()),
+        (s for s in substitutions if s.a_text.lower() != s.b_text.lower()),
         key=lambda s: (s.synonym is not True, len(s.a_text.split()) + len(s.b_text.split()) > 2),
     )
     seen: set[str] = set()
@@ -164,6 +192,162 @@ def _examples(evidence: SpinEvidence) -> list[str]:
     return examples
 
 
+def _order_key(doc: Document) -> tuple[int, str, bytes, str]:
+    """Wire copy first, then the earlier date, then the lower hash of the clean text."""
+    digest = hashlib.sha256(doc.text.encode("utf-8", "surrogatepass")).digest()
+    return (0 if doc.agency else 1, doc.date or "~", digest, doc.raw)
+
+
+def canonical_order(a: Document, b: Document) -> bool:
+    """Whether the pair is examined as ``(b, a)``.
+
+    Every step that reads one text against the other (the token diff, the direction of
+    swaps) sees the pair the same way whatever order the caller gave, and the result is
+    mirrored back, so ``compare(b, a)`` is the mirror of ``compare(a, b)``. The text that
+    reads as the source goes first (a wire dateline, then an earlier date), so that diffs
+    read from original to copy where the texts say which is which; otherwise the lower
+    hash of the clean text goes first.
+
+    Examples
+    --------
+    >>> a, b = normalize("First text."), normalize("Second text.")
+    >>> canonical_order(a, b) != canonical_order(b, a)
+    True
+    >>> canonical_order(normalize("A copy."), normalize("LONDON (Reuters) - The story."))
+    True
+    """
+    return _order_key(b) < _order_key(a)
+
+
+@dataclass(frozen=True)
+class Examination:
+    """Everything measured of a pair, in canonical order (``x`` first; see :func:`canonical_order`).
+
+    ``flip`` says whether ``x`` is the caller's ``b``. :func:`compare` decides from this
+    and mirrors the result back; training reads the same features from it.
+    """
+
+    flip: bool
+    x: Document
+    y: Document
+    measures: Measures
+    alignment: Alignment
+    evidence: SpinEvidence
+    passages: tuple[ReusedPassage, ...]
+    reuse: dict[str, float]
+    graded: dict[str, float]
+
+
+def examine(
+    a: Document, b: Document, *, lexicon: bool = True, seed_threshold: float = 0.3
+) -> Examination:
+    """Measure, align, find the reused passages and read the features of a pair.
+
+    Examples
+    --------
+    >>> ex = examine(normalize("The cat sat on the mat."), normalize("The cat sat on the mat."))
+    >>> ex.measures.token_identity, ex.graded["word_precision_min"]
+    (1.0, 1.0)
+    """
+    flip = canonical_order(a, b)
+    x, y = (b, a) if flip else (a, b)
+    measures, alignment, evidence = measure(x, y, lexicon=lexicon, seed_threshold=seed_threshold)
+    found = find_passages(x, y, alignment)
+    reuse = reuse_features(alignment, found, measures.word_tfidf_cosine)
+    lex = None
+    if lexicon:
+        from detector.text.lexicon import load_lexicon
+
+        lex = load_lexicon()
+    graded = similarity_features(x, y, lexicon=lex)
+    return Examination(flip, x, y, measures, alignment, evidence, found, reuse, graded)
+
+
+def _coverage(doc: Document, spans: list[tuple[int, int]]) -> float:
+    """Share of the clean text's characters inside the union of ``spans``."""
+    if not doc.text:
+        return 0.0
+    covered, reach = 0, 0
+    for start, end in sorted(spans):
+        start = max(start, reach)
+        if end > start:
+            covered += end - start
+            reach = end
+    return covered / len(doc.text)
+
+
+def _raw_passage(x: Document, y: Document, p: ReusedPassage) -> Passage:
+    xs, xe = x.raw_span(*p.a_span)
+    ys, ye = y.raw_span(*p.b_span)
+    return Passage(xs, xe, ys, ye, round(p.similarity, 4))
+
+
+def _kind(maker: VerdictMaker, measures: Measures, passage: ReusedPassage, extent: str) -> str:
+    """How the reused text was changed, once the pair is known to be derived.
+
+    A whole-text copy is read by the verdict maker (trained on whole articles); reuse of
+    a few passages is read from the longest passage with the documented rule thresholds.
+    """
+    if extent == "whole":
+        label, _ = maker.decide(measures)
+        if label in DERIVED_VERDICTS:
+            return label
+        probabilities = getattr(maker, "probabilities", None)
+        if callable(probabilities):
+            probs = probabilities(measures)
+            return max(sorted(DERIVED_VERDICTS), key=lambda k: probs.get(k, 0.0))
+    rules = RuleVerdict()
+    if passage.identity >= rules.duplicate_identity:
+        return "duplicate"
+    if passage.identity >= rules.near_identity:
+        return "near_duplicate"
+    if (
+        measures.order >= rules.spun_order
+        and passage.identity >= rules.spun_identity
+        and measures.substitution_rate >= rules.spun_substitution_rate
+        and measures.in_frame_share >= rules.spun_in_frame
+    ):
+        return "spun"
+    return "rewrite"
+
+
+def _extent_reason(
+    label: str, extent: str, count: int, coverage: tuple[float, float], original: str | None
+) -> str:
+    passages = f"{count} passage{'s' if count != 1 else ''}"
+    how = {
+        "duplicate": "copied word for word",
+        "near_duplicate": "lightly edited",
+        "spun": "spun",
+        "rewrite": "rewritten",
+    }[label]
+    if extent == "whole":
+        return (
+            f"Whole-text reuse, {how}: {passages} cover {coverage[0]:.0%} of a and "
+            f"{coverage[1]:.0%} of b."
+        )
+    if original in ("a", "b"):
+        copy = "b" if original == "a" else "a"
+        share = coverage[1] if copy == "b" else coverage[0]
+        return (
+            f"Partial reuse: {copy} reuses {passages} of {original}, {share:.0%} of {copy}, {how}."
+        )
+    return (
+        f"Partial reuse, {how}: {passages} in common, {coverage[0]:.0%} of a and "
+        f"{coverage[1]:.0%} of b."
+    )
+
+
+def _reuse_reason(model: ReuseModel, features: dict[str, float], score: float) -> str:
+    contributions = model.reuse.contributions(features)
+    top = sorted(contributions, key=lambda k: -abs(contributions[k]))[:3]
+    parts = ", ".join(
+        f"{k.replace('_', ' ')} {features[k]:.2f} ({'for' if contributions[k] > 0 else 'against'})"
+        for k in top
+    )
+    return f"Reuse probability {score:.2f} (the score), weighed chiefly from {parts}."
+
+
 def compare(
     a: str | Document,
     b: str | Document,
@@ -174,6 +358,14 @@ def compare(
 ) -> Comparison:
     """Compare two articles and return a verdict with its evidence.
 
+    The verdict says how the reused text was changed (``duplicate``, ``near_duplicate``,
+    ``spun``, ``rewrite``) or that nothing was reused (``related``, ``unrelated``);
+    ``extent`` says how much was reused (``"whole"`` or ``"partial"``), and ``passages``
+    where. ``score`` is the calibrated probability that one text derives from the other,
+    from the passage evidence; ``similarity`` is a graded content similarity for ranking.
+    The result does not depend on the order of the two texts: ``compare(b, a)`` is the
+    mirror of ``compare(a, b)``.
+
     Parameters
     ----------
     a, b : str or Document
@@ -182,7 +374,7 @@ def compare(
         Use the WordNet synonym lexicon as one piece of spin evidence. The verdict
         does not rest on it: spun copies are recognised without it.
     verdict : {"auto", "model", "rules"} or VerdictMaker
-        ``"auto"`` uses the calibrated model shipped with the package when present,
+        ``"auto"`` uses the calibrated models shipped with the package when present,
         else the documented rules.
     seed_threshold : float
         Minimum sentence similarity for alignment, in [0, 1].
@@ -208,61 +400,96 @@ def compare(
     started = perf_counter()
     doc_a, doc_b = _as_document(a, "a"), _as_document(b, "b")
     maker = _verdict_maker(verdict)
+    model = load_reuse_model() if maker.name != "rules" else None
     prepared = perf_counter()
-    measures, alignment, evidence = measure(
-        doc_a, doc_b, lexicon=lexicon, seed_threshold=seed_threshold
+    ex = examine(doc_a, doc_b, lexicon=lexicon, seed_threshold=seed_threshold)
+    flip, x, y, measures, alignment, evidence = (
+        ex.flip,
+        ex.x,
+        ex.y,
+        ex.measures,
+        ex.alignment,
+        ex.evidence,
     )
+    found, reuse, graded = ex.passages, ex.reuse, ex.graded
     measured = perf_counter()
-    guard_reason = None
-    if doc_a.text == doc_b.text and doc_a.text:
+    coverage_x = _coverage(x, [p.a_span for p in found])
+    coverage_y = _coverage(y, [p.b_span for p in found])
+    extent = "whole" if found and min(coverage_x, coverage_y) >= WHOLE_EXTENT else "partial"
+    rules = RuleVerdict()
+    if model is not None:
+        similarity = model.similarity.probability(graded)
+    else:
+        similarity = measures.char_tfidf_cosine
+    notes: list[str] = []
+    if x.text == y.text and x.text:
         label, score = "duplicate", 1.0
+    elif model is not None:
+        evidence_values = {**reuse, **graded}
+        score = model.reuse.probability(evidence_values)
+        if not found:
+            # Reuse needs passage evidence; a sentence or two in common is a quote.
+            score = min(score, NO_PASSAGE_CAP)
+        if score >= model.threshold:
+            label = _kind(maker, measures, found[0], extent)
+        else:
+            label, _ = maker.decide(measures)
+            if label in DERIVED_VERDICTS:
+                label = rules.relation(measures)
+        notes.append(_reuse_reason(model, evidence_values, score))
     else:
         label, score = maker.decide(measures)
-        if label in DERIVED_VERDICTS and measures.coverage_max < MIN_DERIVED_COVERAGE:
-            # The model learned from whole-text copies; a few shared sentences (a quote,
-            # a boilerplate paragraph) are not a copy of the whole.
-            guard_reason = (
-                f"Only {measures.coverage_max:.0%} of the shorter text lines up with the "
-                f"other: a few shared passages, not a copy (the model said {label})."
+        if label in DERIVED_VERDICTS and not found:
+            # Reuse needs passage evidence: a run of aligned sentences, not a shared
+            # quote or a few words in common.
+            notes.append(
+                f"No passage of {label.replace('_', ' ')} text lines up (a shared sentence "
+                "or two is not reuse)."
             )
-            label = "related" if measures.word_tfidf_cosine >= 0.2 else "unrelated"
+            label = rules.relation(measures)
             score = min(score, 0.49)
     decided = perf_counter()
-    passages = []
-    for a0, a1, b0, b1, sim in alignment.passages:
-        ras, rae = doc_a.raw_span(doc_a.sentences[a0][0], doc_a.sentences[a1][1])
-        rbs, rbe = doc_b.raw_span(doc_b.sentences[b0][0], doc_b.sentences[b1][1])
-        passages.append(Passage(ras, rae, rbs, rbe, round(sim, 4)))
+    passages = tuple(_raw_passage(x, y, p) for p in found)
     sentence_pairs = []
     for g in alignment.groups:
-        ras, rae = doc_a.raw_span(
-            doc_a.sentences[g.a_sentences[0]][0], doc_a.sentences[g.a_sentences[-1]][1]
-        )
-        rbs, rbe = doc_b.raw_span(
-            doc_b.sentences[g.b_sentences[0]][0], doc_b.sentences[g.b_sentences[-1]][1]
-        )
-        sentence_pairs.append(SentencePair(ras, rae, rbs, rbe, round(g.similarity, 4)))
+        xs, xe = x.raw_span(x.sentences[g.a_sentences[0]][0], x.sentences[g.a_sentences[-1]][1])
+        ys, ye = y.raw_span(y.sentences[g.b_sentences[0]][0], y.sentences[g.b_sentences[-1]][1])
+        sentence_pairs.append(SentencePair(xs, xe, ys, ye, round(g.similarity, 4)))
+    substitutions: tuple[Substitution, ...] = evidence.substitutions
+    edits: tuple[Edit, ...] = evidence.edits
+    repeated_swaps = list(evidence.repeated_swaps)
+    coverage = (coverage_x, coverage_y)
+    if flip:
+        measures = measures.mirrored()
+        passages = tuple(p.mirrored() for p in passages)
+        sentence_pairs = [p.mirrored() for p in sentence_pairs]
+        substitutions = tuple(s.mirrored() for s in substitutions)
+        edits = tuple(e.mirrored() for e in edits)
+        repeated_swaps = [(r, w, n) for w, r, n in repeated_swaps]
+        coverage = (coverage_y, coverage_x)
+    derived = label in DERIVED_VERDICTS
     original = None
     original_reasons: tuple[str, ...] = ()
-    if label in DERIVED_VERDICTS:
+    if derived:
         prov = likely_original(
             doc_a,
             doc_b,
-            evidence.substitutions,
-            coverage_a=alignment.coverage_a,
-            coverage_b=alignment.coverage_b,
+            substitutions,
+            coverage_a=measures.coverage_a,
+            coverage_b=measures.coverage_b,
             lexicon=lexicon,
         )
         original, original_reasons = prov.original, prov.reasons
-    repeated = [f"{w} → {r} ×{n}" for w, r, n in evidence.repeated_swaps]
-    reasons = describe(label, measures, _examples(evidence), repeated)
-    if guard_reason:
-        reasons.insert(0, guard_reason)
+    repeated = [f"{w} → {r} ×{n}" for w, r, n in repeated_swaps]
+    reasons = describe(label, measures, _examples(substitutions), repeated)
+    if derived:
+        reasons.insert(0, _extent_reason(label, extent, len(passages), coverage, original))
     if original is not None and original_reasons:
         reasons.append(f"Likely original: {original} ({original_reasons[0]}).")
     model_reasons = getattr(maker, "explain", None)
-    if callable(model_reasons) and label == maker.decide(measures)[0]:
-        reasons = list(model_reasons(measures)) + reasons
+    if model is None and callable(model_reasons) and label == maker.decide(measures)[0]:
+        notes = list(model_reasons(measures)) + notes
+    reasons = notes + reasons
     logger.debug(
         "compared %d and %d tokens: %s (%.2f, %s) in %.1f ms: normalise and load the "
         "verdict maker %.1f ms, measure %.1f ms, verdict %.1f ms, provenance and reasons %.1f ms",
@@ -284,11 +511,16 @@ def compare(
         score=min(1.0, max(0.0, float(score))),
         original=original,
         measures=measures,
-        passages=tuple(passages),
-        substitutions=evidence.substitutions,
+        passages=passages,
+        substitutions=substitutions,
         reasons=tuple(reasons),
         sentence_pairs=tuple(sentence_pairs),
-        edits=evidence.edits,
+        edits=edits,
         original_reasons=original_reasons,
         model=maker.name,
+        similarity=min(1.0, max(0.0, float(similarity))),
+        extent=extent if derived else None,
+        coverage_a=coverage[0],
+        coverage_b=coverage[1],
+        reuse=reuse,
     )

@@ -81,9 +81,22 @@ class RuleVerdict:
             and cosine >= self.rewrite_cosine
         ):
             return "rewrite", 0.5 + 0.3 * cov_max * cosine
-        if cosine >= self.related_cosine or entities >= self.related_entities:
+        if self.relation(m) == "related":
             return "related", 0.15 + 0.3 * cosine * cov_max
         return "unrelated", 0.15 * cosine
+
+    def relation(self, measures: Mapping[str, float]) -> str:
+        """``"related"`` or ``"unrelated"`` for a pair that is not derived (rule 5).
+
+        Examples
+        --------
+        >>> RuleVerdict().relation({"word_tfidf_cosine": 0.35, "entity_overlap": 0.6})
+        'related'
+        """
+        m = measures if isinstance(measures, Measures) else Measures.from_mapping(measures)
+        if m.word_tfidf_cosine >= self.related_cosine or m.entity_overlap >= self.related_entities:
+            return "related"
+        return "unrelated"
 
 
 def _pct(x: float) -> str:

@@ -27,6 +27,8 @@ from detector.models import DERIVED_VERDICTS, MEASURE_NAMES, VERDICTS
 __all__ = [
     "FEATURES",
     "corpus_digest",
+    "examine_many",
+    "examine_texts",
     "fit_temperature",
     "fit_verdict_model",
     "measures_for_split",
@@ -52,30 +54,47 @@ def _matrix(rows: Sequence[Mapping[str, float]], fill: dict[str, float]) -> np.n
     return np.array([[r.get(f, fill.get(f, 0.0)) for f in FEATURES] for r in rows], dtype=float)
 
 
+def examine_texts(a: str, b: str, lexicon: bool = True) -> dict[str, dict[str, float]]:
+    """What ``compare`` weighs for two raw texts, in the canonical order it reads them.
+
+    The measures are those the verdict maker sees (not mirrored back to the caller's
+    order), so a model is fitted on exactly what it will be given.
+    """
+    from detector.compare.pipeline import examine
+    from detector.text.normalize import normalize
+
+    ex = examine(normalize(a), normalize(b), lexicon=lexicon)
+    return {"measures": dict(ex.measures), "reuse": ex.reuse, "graded": ex.graded}
+
+
+def examine_many(
+    pairs: Sequence[tuple[str, str]], jobs: int | None, *, lexicon: bool = True
+) -> list[dict[str, dict[str, float]]]:
+    """:func:`examine_texts` of every pair on ``jobs`` processes, in order."""
+    from detector.parallel import LocalEngine, ordered_map
+
+    engine = LocalEngine(jobs)
+    try:
+        return list(ordered_map(engine, examine_texts, ((a, b, lexicon) for a, b in pairs)))
+    finally:
+        engine.close()
+
+
 def measures_for_split(
     pairs_path: str | Path,
     articles_path: str | Path,
     split: str,
     *,
     jobs: int | None = None,
-    **options: Any,
+    lexicon: bool = True,
 ) -> tuple[list[dict[str, float]], list[str], list[dict[str, Any]]]:
-    """Measures, gold labels and the pairs of one split."""
-    from detector.lab.corpus import iter_pairs, load_articles
-    from detector.lab.evaluate import run_pairs
+    """Measures (as the verdict maker sees them), gold labels and the pairs of one split."""
+    from detector.lab.corpus import iter_pairs, load_articles, resolve_pair
 
     articles = load_articles(articles_path)
-    results = run_pairs(
-        iter_pairs(pairs_path, split=split), articles, jobs=jobs, verdict="rules", **options
-    )
-    rows, labels, pairs = [], [], []
-    for pair, result in results:
-        if "error" in result:
-            continue
-        rows.append(result["measures"])
-        labels.append(pair["label"])
-        pairs.append(pair)
-    return rows, labels, pairs
+    pairs = list(iter_pairs(pairs_path, split=split))
+    found = examine_many([resolve_pair(p, articles) for p in pairs], jobs, lexicon=lexicon)
+    return [f["measures"] for f in found], [p["label"] for p in pairs], pairs
 
 
 def _round(x: float) -> float:
