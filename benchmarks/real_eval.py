@@ -297,8 +297,6 @@ def evaluate_msrp(
             "label": p.label,
             **{k: r[k] for k in ("verdict", "score", "derived", "similarity", "seconds")},
             "baselines": {k: round(v[i], 4) for k, v in base.items()},
-            "a": p.a,
-            "b": p.b,
             "passages": r["passages"],
             "measures": r["measures"],
         }
@@ -449,6 +447,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=0, help="processes (default: all cores)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--out", type=Path, help="also write one JSON row per pair here")
+    parser.add_argument(
+        "--scores",
+        type=Path,
+        help="also write one short row per pair here (id, label, verdict, score, similarity, "
+        "baselines): what the evaluation notebook plots",
+    )
     args = parser.parse_args(argv)
     if min(args.pan_per_label, args.msrp_per_label, args.jobs) < 0:
         parser.error("--pan-per-label, --msrp-per-label and --jobs must be >= 0")
@@ -489,6 +493,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         with args.out.open("w", encoding="utf-8") as fh:
             for row in rows:
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    if args.scores:
+        keep = ("dataset", "id", "label", "verdict", "score", "derived", "similarity", "baselines")
+        args.scores.parent.mkdir(parents=True, exist_ok=True)
+        with args.scores.open("w", encoding="utf-8") as fh:
+            for row in rows:
+                short = {k: row[k] for k in keep}
+                short["score"] = round(short["score"], 4)
+                if short["similarity"] is not None:
+                    short["similarity"] = round(short["similarity"], 4)
+                fh.write(json.dumps(short) + "\n")
     print(json.dumps(result, indent=2) if args.json else render(result))
     return 0
 

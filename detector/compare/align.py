@@ -1,16 +1,12 @@
 """Sentence alignment and token diffs between two normalised articles.
 
-The method follows the three steps of the strongest classical PAN text-alignment
-systems (Sanchez-Perez, Sidorov & Gelbukh 2014):
-
-1. **Seeding**: every sentence pair is scored by the mean of its word (stem)
-   TF-IDF cosine and its token-sequence similarity (rapidfuzz Indel, i.e. the Dice
-   coefficient of the longest common subsequence); stopwords are kept. Pairs over
-   ``seed_threshold`` are paired one-to-one, best first; a sentence split in two on
-   one side joins its neighbour's pair.
-2. **Extension**: aligned groups that follow each other in both texts, with gaps of
-   at most ``max_gap`` sentences, merge into passages.
-3. **Filtering**: passages shorter than ``min_passage_tokens`` are dropped.
+This is the *seeding* step of the classical PAN text-alignment systems (Sanchez-Perez,
+Sidorov & Gelbukh 2014): every sentence pair is scored by the mean of its word (stem)
+TF-IDF cosine and its token-sequence similarity (rapidfuzz Indel, i.e. the Dice
+coefficient of the longest common subsequence); stopwords are kept. Pairs over
+``seed_threshold`` are paired one-to-one, best first; a sentence split in two on one
+side joins its neighbour's pair. Extension and filtering into reused passages follow in
+:mod:`detector.compare.passages`.
 
 Inside each aligned group, a token diff (rapidfuzz Levenshtein opcodes over stems)
 gives the change blocks: a short block between unchanged words is a substitution
@@ -75,7 +71,6 @@ class Alignment:
     """The sentence alignment of two documents and what it measures."""
 
     groups: tuple[AlignedGroup, ...]
-    passages: tuple[tuple[int, int, int, int, float], ...]  # sentence ranges a, b (incl.), sim
     coverage_a: float
     coverage_b: float
     order: float
@@ -333,28 +328,11 @@ def _sentence_token_index(doc: Document) -> list[list[int]]:
     return out
 
 
-def _extend(groups: list[AlignedGroup], max_gap: int) -> list[list[AlignedGroup]]:
-    """Merge groups that follow each other in both texts into passages."""
-    runs: list[list[AlignedGroup]] = []
-    for g in sorted(groups, key=lambda g: (min(g.a_sentences), min(g.b_sentences))):
-        if runs:
-            last = runs[-1][-1]
-            gap_a = min(g.a_sentences) - max(last.a_sentences) - 1
-            gap_b = min(g.b_sentences) - max(last.b_sentences) - 1
-            if 0 <= gap_a <= max_gap and 0 <= gap_b <= max_gap:
-                runs[-1].append(g)
-                continue
-        runs.append([g])
-    return runs
-
-
 def align(
     a: Document,
     b: Document,
     *,
     seed_threshold: float = 0.3,
-    max_gap: int = 1,
-    min_passage_tokens: int = 5,
 ) -> Alignment:
     """Align the sentences of two documents and diff the aligned tokens.
 
@@ -365,10 +343,6 @@ def align(
     seed_threshold : float
         Minimum sentence-pair similarity (mean of TF-IDF cosine and token-sequence
         similarity) for two sentences to be aligned.
-    max_gap : int
-        Sentences that may lie between two aligned groups merged into one passage.
-    min_passage_tokens : int
-        Passages with fewer tokens on the ``a`` side are dropped.
 
     Examples
     --------
@@ -405,26 +379,12 @@ def align(
             )
         )
     groups.sort(key=lambda g: g.a_sentences)
-    passages: list[tuple[int, int, int, int, float]] = []
-    for run in _extend(groups, max_gap):
-        if sum(len(g.a_tokens) for g in run) < min_passage_tokens:
-            continue
-        passages.append(
-            (
-                min(run[0].a_sentences),
-                max(run[-1].a_sentences),
-                min(run[0].b_sentences),
-                max(run[-1].b_sentences),
-                float(np.mean([g.similarity for g in run])),
-            )
-        )
     a_aligned = sum(len(g.a_tokens) for g in groups)
     b_aligned = sum(len(g.b_tokens) for g in groups)
     b_order = [min(g.b_sentences) for g in groups]
     order = longest_increasing(b_order) / len(groups) if groups else 0.0
     return Alignment(
         groups=tuple(groups),
-        passages=tuple(passages),
         coverage_a=a_aligned / len(a.tokens) if a.tokens else 0.0,
         coverage_b=b_aligned / len(b.tokens) if b.tokens else 0.0,
         order=order,

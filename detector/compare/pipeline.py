@@ -323,7 +323,8 @@ def _extent_reason(
     }[label]
     if extent == "whole":
         return (
-            f"Whole-text reuse, {how}: {passages} cover {coverage[0]:.0%} of a and "
+            f"Whole-text reuse, {how}: {passages} {'covers' if count == 1 else 'cover'} "
+            f"{coverage[0]:.0%} of a and "
             f"{coverage[1]:.0%} of b."
         )
     if original in ("a", "b"):

@@ -45,7 +45,6 @@ REUSE_MODEL_FEATURES: tuple[str, ...] = (
     "char_cosine",
     "word_precision_min",
     "word_precision_max",
-    "synonym_precision_min",
     "name_jaccard",
 )
 

@@ -320,6 +320,12 @@ def comparison_context(
         "title": title if title is not None else f"Comparison: {a_name} vs {b_name}",
         "verdict": verdict_badge(str(result.verdict)),
         "score": score,
+        "similarity": _num(getattr(result, "similarity", None)),
+        "extent": getattr(result, "extent", None),
+        "coverage": (
+            _num(getattr(result, "coverage_a", None)),
+            _num(getattr(result, "coverage_b", None)),
+        ),
         "model": str(result.model),
         "original": _original(result, a_name, b_name),
         "derived": bool(result.derived),

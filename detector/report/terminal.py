@@ -51,7 +51,9 @@ def render_comparison(
     head.append(
         result.verdict.replace("_", " ").upper(), style=_VERDICT_STYLE.get(result.verdict, "bold")
     )
-    head.append(f"   score {result.score:.2f}")
+    head.append(f"   score {result.score:.2f}   similarity {result.similarity:.2f}")
+    if result.extent:
+        head.append(f"   {result.extent} reuse")
     if result.original:
         name = a_name if result.original == "a" else b_name
         head.append(f"   original: {result.original} ({name})")

@@ -63,6 +63,8 @@ def write_outputs(
             "b": meta[r["j"]]["id"],
             "verdict": r["verdict"],
             "score": r["score"],
+            "similarity": r.get("similarity"),
+            "extent": r.get("extent"),
             "original": r["original"],
         }
         for r in sorted(derived, key=lambda r: (r["i"], r["j"]))

@@ -42,6 +42,8 @@ def verify_pairs(
                     "j": j,
                     "verdict": "duplicate",
                     "score": 1.0,
+                    "similarity": 1.0,
+                    "extent": "whole",
                     "original": None,
                     "by": "identical",
                 }
@@ -56,6 +58,10 @@ def verify_pairs(
                     "j": j,
                     "verdict": settled.verdict,
                     "score": settled.score,
+                    # The cheap checks settle whole-text copies and spins only, without
+                    # the comparison that grades similarity.
+                    "similarity": None,
+                    "extent": "whole",
                     "original": settled.original,
                     "by": settled.by,
                 }
@@ -68,6 +74,8 @@ def verify_pairs(
                 "j": j,
                 "verdict": result.verdict,
                 "score": round(result.score, 4),
+                "similarity": round(result.similarity, 4),
+                "extent": result.extent,
                 "original": result.original,
                 "by": "compare",
             }
