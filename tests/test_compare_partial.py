@@ -196,3 +196,52 @@ def test_shared_quote_is_related_not_reuse(reports: tuple[str, str], first: int)
     assert result.verdict not in DERIVED_VERDICTS
     assert result.extent is None
     assert result.score < 0.5
+
+
+MENU = "\n".join(
+    [
+        "Home",
+        "Shop All",
+        "New Arrivals",
+        "Best Sellers",
+        "Men's Shoes Running Trail Hiking",
+        "Women's Shoes Running Trail Hiking",
+        "Kids Shoes Sneakers Sandals Boots",
+        "Accessories Socks Laces Insoles Bags",
+        "Sale Clearance Outlet Deals",
+        "Gift Cards Store Locator Contact Us",
+        "Shipping Returns Size Guide FAQ",
+        "Free Shipping On Orders Over $50",
+        "Sign In Register Wishlist Cart",
+        "Running Shoes Trail Shoes Walking Shoes Casual Shoes",
+        "Brands Nike Adidas Asics Brooks Hoka Saucony New Balance",
+    ]
+)
+FOOTER = "\n".join(
+    [
+        "About Us Careers Press Affiliates",
+        "Customer Service Help Center Order Status",
+        "Privacy Policy Terms of Use Accessibility",
+        "Copyright 2024 Trailhead Footwear Inc All Rights Reserved",
+        "Follow Us Facebook Instagram Twitter YouTube Pinterest",
+        "Newsletter Signup Email Address Subscribe",
+    ]
+)
+
+
+def test_pages_sharing_a_template_are_not_derived() -> None:
+    """Two product pages of one shop: same menu and footer, different products."""
+    first = (
+        MENU + "\n\nThe Ridgeline 4 is a lightweight trail runner with a rock plate and a grippy "
+        "lugged outsole. It suits runners who want protection on technical ground without a "
+        "heavy shoe. The upper is a breathable mesh with a gusseted tongue that keeps grit "
+        "out.\n\n" + FOOTER
+    )
+    second = (
+        MENU + "\n\nOur Harbor Loafer is made from full-grain leather and lined with soft suede. "
+        "A cushioned footbed makes it comfortable for a long day at the office or an evening "
+        "out. It comes in three colours and whole and half sizes.\n\n" + FOOTER
+    )
+    result = compare(first, second)
+    assert not result.derived, (result.verdict, result.score)
+    assert result.score < 0.5 and result.extent is None

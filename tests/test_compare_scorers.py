@@ -518,13 +518,9 @@ def test_passage_cases(a_text: str, b_text: str, kept: int) -> None:
         pytest.param({"min_words": True}, id="bool-min-words"),
         pytest.param({"min_single_words": "60"}, id="text-min-single-words"),
         pytest.param({"near_gap": 5, "far_gap": 3}, id="near-gap-above-far-gap"),
-        pytest.param(
-            {"min_seed_similarity": 1.5},
-            id="seed-similarity-above-one",
-            marks=pytest.mark.xfail(
-                strict=True, reason="find_passages does not check min_seed_similarity"
-            ),
-        ),
+        pytest.param({"min_seed_similarity": 1.5}, id="seed-similarity-above-one"),
+        pytest.param({"min_seed_similarity": float("nan")}, id="seed-similarity-nan"),
+        pytest.param({"min_prose_share": -0.1}, id="negative-prose-share"),
     ],
 )
 def test_bad_passage_parameters_raise_config_error(params: dict[str, Any]) -> None:
@@ -533,13 +529,6 @@ def test_bad_passage_parameters_raise_config_error(params: dict[str, Any]) -> No
         find_passages(doc, doc, align(doc, doc), **params)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="reuse_features' passage_chain_log reads the chain forward in b only: it changes "
-    "when the texts are swapped, though the docstring calls every feature symmetric "
-    "(compare is not affected: it reads the pair in canonical order)",
-)
 def test_reuse_features_are_symmetric_in_the_two_texts() -> None:
     a, b = _document([3, 3, 3, 3, 29, 3]), _document([3, 3, 3, 3, 3, 3])
     a_tokens, b_tokens = _token_ranges(a), _token_ranges(b)

@@ -11,8 +11,9 @@ filtering steps of Sanchez-Perez, Sidorov & Gelbukh (2014, PAN text alignment):
    The rule is the same read from either text, so the passages do not depend on which
    text is given first. The loose side lets a reordered or summarised passage (whose
    sentences are spread out in the source) stay one passage.
-3. **Filtering**: a passage must hold at least ``min_words`` (35) words on its longer
-   side, and a passage of one sentence pair at least ``min_single_words`` (60). Both were
+3. **Filtering**: a passage must hold at least ``min_words`` (35) words of prose on its
+   longer side (sentence pairs without function words, such as menus and keyword lists,
+   may sit inside a passage but do not count), and a passage of one sentence pair at least ``min_single_words`` (60). Both were
    read off the development data (our corpus's train and dev pairs, PAN 2013's fit
    part): 35 words keeps a passage for 97 % of the derived pairs; one sentence in common
    is how independent reports of an event share a quote (up to 59 words in the corpus's
@@ -31,6 +32,7 @@ from dataclasses import dataclass
 from detector.compare.align import AlignedGroup, Alignment
 from detector.errors import ConfigError
 from detector.text.normalize import Document
+from detector.text.wordlists import FUNCTION_WORDS
 
 __all__ = ["REUSE_FEATURES", "ReusedPassage", "find_passages", "reuse_features"]
 
@@ -71,6 +73,13 @@ class ReusedPassage:
     def words(self) -> int:
         """Words on the longer side."""
         return max(self.a_words, self.b_words)
+
+
+def _function_share(doc: Document, tokens: tuple[int, ...]) -> float:
+    """Share of the tokens that are function words."""
+    if not tokens:
+        return 0.0
+    return sum(doc.tokens[k].lower in FUNCTION_WORDS for k in tokens) / len(tokens)
 
 
 def _gap(x: tuple[int, int], y: tuple[int, int]) -> int:
@@ -127,6 +136,7 @@ def find_passages(
     far_gap: int = 20,
     min_words: int = 35,
     min_single_words: int = 60,
+    min_prose_share: float = 0.05,
 ) -> tuple[ReusedPassage, ...]:
     """The reused passages of a pair, longest first.
 
@@ -146,6 +156,11 @@ def find_passages(
     min_single_words : int
         A passage made of one aligned sentence pair needs at least this many words: one
         sentence in common is a quote, not reuse, unless it is very long.
+    min_prose_share : float
+        A sentence pair whose words are less than this share function words on either
+        side (a menu, a keyword list, a product template) may lie inside a passage but
+        does not count towards its length: prose has function words, page furniture has
+        few (the idea of SpotSigs, Theobald, Siddharth & Paepcke 2008).
 
     Examples
     --------
@@ -167,6 +182,10 @@ def find_passages(
     ):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise ConfigError(f"{name} must be a non-negative integer, got {value!r}")
+    if not 0.0 <= min_seed_similarity <= 1.0:  # also refuses NaN
+        raise ConfigError(f"min_seed_similarity must be in [0, 1], got {min_seed_similarity!r}")
+    if not 0.0 <= min_prose_share <= 1.0:
+        raise ConfigError(f"min_prose_share must be in [0, 1], got {min_prose_share!r}")
     if near_gap > far_gap:
         raise ConfigError(f"near_gap must not exceed far_gap, got {near_gap} > {far_gap}")
     groups = alignment.groups
@@ -175,14 +194,25 @@ def find_passages(
         for i, g in enumerate(groups)
         if g.similarity >= min_seed_similarity and g.a_tokens and g.b_tokens
     ]
+    prose = {
+        i: min(_function_share(a, g.a_tokens), _function_share(b, g.b_tokens)) >= min_prose_share
+        for i, g in seeds
+    }
     passages = []
     for members in _cluster(seeds, near_gap, far_gap):
         chosen = [groups[i] for i in members]
         a_words = sum(len(g.a_tokens) for g in chosen)
         b_words = sum(len(g.b_tokens) for g in chosen)
-        if max(a_words, b_words) < min_words:
+        prose_words = max(
+            sum(len(groups[i].a_tokens) for i in members if prose[i]),
+            sum(len(groups[i].b_tokens) for i in members if prose[i]),
+        )
+        if prose_words < min_words:
             continue
-        if len(chosen) == 1 and max(a_words, b_words) < min_single_words:
+        one_sentence = (
+            len(chosen) == 1 and max(len(chosen[0].a_sentences), len(chosen[0].b_sentences)) == 1
+        )
+        if one_sentence and max(a_words, b_words) < min_single_words:
             continue
         a_first = min(g.a_tokens[0] for g in chosen)
         a_last = max(g.a_tokens[-1] for g in chosen)
@@ -287,20 +317,20 @@ def reuse_features(
     b_count = sum(len(g.b_sentences) for g in seeds)
     density_a = a_count / (best.a_sentences[1] - best.a_sentences[0] + 1)
     density_b = b_count / (best.b_sentences[1] - best.b_sentences[0] + 1)
-    # The longest chain of seeds that follow each other (at most one sentence apart) in both.
-    chain = current = 0.0
-    previous = None
-    for g in sorted(seeds, key=lambda g: (min(g.b_sentences), min(g.a_sentences))):
+    # The longest chain of seeds that follow each other (at most one sentence apart,
+    # forward) in both texts: a dynamic programme over the seeds, symmetric in a and b.
+    ordered = sorted(seeds, key=lambda g: (min(g.a_sentences), min(g.b_sentences)))
+    best_here: list[float] = []
+    for i, g in enumerate(ordered):
         words = (len(g.a_tokens) + len(g.b_tokens)) / 2
-        if previous is not None and (
-            0 <= min(g.b_sentences) - max(previous.b_sentences) - 1 <= 1
-            and abs(min(g.a_sentences) - max(previous.a_sentences) - 1) <= 1
-        ):
-            current += words
-        else:
-            current = words
-        chain = max(chain, current)
-        previous = g
+        before = [
+            best_here[j]
+            for j, p in enumerate(ordered[:i])
+            if 0 <= min(g.a_sentences) - max(p.a_sentences) - 1 <= 1
+            and 0 <= min(g.b_sentences) - max(p.b_sentences) - 1 <= 1
+        ]
+        best_here.append(words + max(before, default=0.0))
+    chain = max(best_here, default=0.0)
     return {
         "passage_words_log": _log_words(best.words),
         "passage_short_side_log": _log_words(min(best.a_words, best.b_words)),

@@ -42,7 +42,7 @@ from detector.models import (
 from detector.text.normalize import Document, normalize
 
 __all__ = [
-    "NO_PASSAGE_CAP",
+    "NO_PASSAGE_MARGIN",
     "WHOLE_EXTENT",
     "Examination",
     "VerdictMaker",
@@ -60,9 +60,10 @@ logger = logging.getLogger(__name__)
 #: site's own article).
 WHOLE_EXTENT = 0.5
 
-#: Without a reused passage the reuse probability stays below one half: what the texts
-#: share is a sentence or two at most (a quote), and a derived call needs a passage.
-NO_PASSAGE_CAP = 0.45
+#: Without a reused passage the reuse probability stays this far below the decision
+#: threshold: what the texts share is a sentence or two at most (a quote), and a derived
+#: call needs a passage.
+NO_PASSAGE_MARGIN = 0.05
 
 
 class VerdictMaker(Protocol):
@@ -430,8 +431,8 @@ def compare(
         score = model.reuse.probability(evidence_values)
         if not found:
             # Reuse needs passage evidence; a sentence or two in common is a quote.
-            score = min(score, NO_PASSAGE_CAP)
-        if score >= model.threshold:
+            score = min(score, model.threshold - NO_PASSAGE_MARGIN)
+        if found and score >= model.threshold:
             label = _kind(maker, measures, found[0], extent)
         else:
             label, _ = maker.decide(measures)

@@ -84,10 +84,12 @@ def fit_linear_scorer(
     *,
     calibrate: bool,
     sample_weight: np.ndarray | None = None,
+    sources: Sequence[str] | None = None,
 ) -> tuple[LinearScorer, dict[str, Any]]:
     """Standardised logistic regression, ``C`` by grouped cross-validation; optional Platt scaling.
 
-    Returns the scorer and a report: the chosen ``C``, and the out-of-fold ROC AUC.
+    Returns the scorer and a report: the chosen ``C``, the out-of-fold ROC AUC and, for a
+    calibrated scorer, the decision threshold (:func:`_best_threshold` over ``sources``).
     """
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import log_loss, roc_auc_score
@@ -129,8 +131,44 @@ def fit_linear_scorer(
         intercept=_round(float(clf.intercept_[0])),
         calibration=calibration,
     )
-    report = {"C": c, "cv_auc": round(float(roc_auc_score(y, out_of_fold)), 4), "n": len(y)}
+    report: dict[str, Any] = {
+        "C": c,
+        "cv_auc": round(float(roc_auc_score(y, out_of_fold)), 4),
+        "n": len(y),
+    }
+    if calibrate:
+        report["threshold"] = _best_threshold(
+            y,
+            1.0 / (1.0 + np.exp(-(calibration[0] * out_of_fold + calibration[1]))),
+            sources if sources is not None else ["all"] * len(y),
+        )
     return scorer, report
+
+
+#: The decision threshold may call at most this share of any source's non-derived
+#: training pairs derived (out of fold): an editor's false alarm costs more than a miss.
+MAX_FALSE_DERIVED = 0.03
+
+
+def _best_threshold(y: np.ndarray, p: np.ndarray, sources: Sequence[str]) -> float:
+    """The threshold with the best out-of-fold F1 whose false-derived rate stays low everywhere.
+
+    Among thresholds in [0.2, 0.8], those calling at most :data:`MAX_FALSE_DERIVED` of each
+    source's non-derived pairs derived; of those, the one with the best F1 (ties: higher).
+    """
+    from sklearn.metrics import f1_score
+
+    source = np.asarray(sources)
+    best: tuple[float, float] | None = None
+    for t in np.round(np.arange(0.2, 0.801, 0.05), 2):
+        called = p >= t
+        rates = [called[(source == s) & (y == 0)].mean() for s in set(sources)]
+        if max(rates) > MAX_FALSE_DERIVED:
+            continue
+        f1 = float(f1_score(y, called))
+        if best is None or f1 >= best[0]:
+            best = (f1, float(t))
+    return best[1] if best is not None else 0.5
 
 
 def _corpus_rows(
@@ -189,6 +227,7 @@ def fit_reuse_model(
         REUSE_MODEL_FEATURES,
         calibrate=True,
         sample_weight=balanced_weights(reuse_y, sources),
+        sources=sources,
     )
     sim_x = np.array([[f["graded"][k] for k in SIMILARITY_FEATURES] for f in found[n_reuse:]])
     sim_y = np.array([p.label == "paraphrase" for p in msrp], dtype=int)
@@ -200,7 +239,7 @@ def fit_reuse_model(
         "version": 1,
         "reuse": reuse.to_dict(),
         "similarity": similarity.to_dict(),
-        "threshold": 0.5,
+        "threshold": reuse_report["threshold"],
         "reuse_training": {
             **reuse_report,
             "corpus_pairs": len(corpus_texts),
