@@ -60,9 +60,9 @@ logger = logging.getLogger(__name__)
 #: site's own article).
 WHOLE_EXTENT = 0.5
 
-#: Without a reused passage the reuse probability stays this far below the decision
-#: threshold: what the texts share is a sentence or two at most (a quote), and a derived
-#: call needs a passage.
+#: Without a reused passage the reuse probability stays this far below one half (and below
+#: the decision threshold): what the texts share is a sentence or two at most (a quote),
+#: and a derived call needs a passage.
 NO_PASSAGE_MARGIN = 0.05
 
 
@@ -431,7 +431,7 @@ def compare(
         score = model.reuse.probability(evidence_values)
         if not found:
             # Reuse needs passage evidence; a sentence or two in common is a quote.
-            score = min(score, model.threshold - NO_PASSAGE_MARGIN)
+            score = min(score, min(model.threshold, 0.5) - NO_PASSAGE_MARGIN)
         if found and score >= model.threshold:
             label = _kind(maker, measures, found[0], extent)
         else:
