@@ -236,3 +236,16 @@ def test_a_shared_sentence_is_not_a_copy():
     result = compare(wire, "\n\n".join(host))
     assert result.verdict in ("related", "unrelated")
     assert not result.derived and result.score < 0.5 and result.extent is None
+
+
+def test_identical_short_texts_are_whole_copies() -> None:
+    """Too short for a passage, but the same text: a whole duplicate, fully covered."""
+    result = compare("Hello there, said the man.", "Hello there, said the man.")
+    assert (result.verdict, result.extent) == ("duplicate", "whole")
+    assert result.coverage_a == result.coverage_b == 1.0
+
+
+def test_texts_without_words_have_no_similarity() -> None:
+    """Punctuation only: nothing to compare, so nothing similar."""
+    result = compare("!!! ...", "??? ;;;")
+    assert result.similarity == 0.0 and not result.derived

@@ -417,14 +417,20 @@ def compare(
     measured = perf_counter()
     coverage_x = _coverage(x, [p.a_span for p in found])
     coverage_y = _coverage(y, [p.b_span for p in found])
-    extent = "whole" if found and min(coverage_x, coverage_y) >= WHOLE_EXTENT else "partial"
+    identical = bool(x.text) and x.text == y.text
+    if identical:
+        coverage_x = coverage_y = 1.0
+    whole = identical or (found and min(coverage_x, coverage_y) >= WHOLE_EXTENT)
+    extent = "whole" if whole else "partial"
     rules = RuleVerdict()
-    if model is not None:
+    if not x.tokens or not y.tokens:
+        similarity = 0.0  # nothing to compare: the agreement features would read as equal
+    elif model is not None:
         similarity = model.similarity.probability(graded)
     else:
         similarity = measures.char_tfidf_cosine
     notes: list[str] = []
-    if x.text == y.text and x.text:
+    if identical:
         label, score = "duplicate", 1.0
     elif model is not None:
         evidence_values = {**reuse, **graded}
@@ -484,7 +490,9 @@ def compare(
         original, original_reasons = prov.original, prov.reasons
     repeated = [f"{w} → {r} ×{n}" for w, r, n in repeated_swaps]
     reasons = describe(label, measures, _examples(substitutions), repeated)
-    if derived:
+    if identical:
+        reasons.insert(0, "The texts are the same once normalised (page furniture set aside).")
+    elif derived:
         reasons.insert(0, _extent_reason(label, extent, len(passages), coverage, original))
     if original is not None and original_reasons:
         reasons.append(f"Likely original: {original} ({original_reasons[0]}).")
