@@ -70,25 +70,46 @@ def pairs(
         ),
     ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Where to write one result per line.")],
+    articles_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--articles",
+            metavar="FILE",
+            help='JSON Lines of {"id", "text"}: "a" and "b" that are ids here are looked up.',
+        ),
+    ] = None,
     jobs: Jobs = 0,
     no_lexicon: NoLexicon = False,
     rules: Rules = False,
 ) -> None:
     """Compare many pairs at once; a bad line gets an error record and the run goes on."""
-    from detector.compare.batch import compare_jsonl
+    from detector.compare.batch import pair_records, write_results
 
     with errors_as_messages():
+        articles = None
+        if articles_path is not None:
+            from detector.lab.corpus import load_articles
+
+            articles = {
+                article_id: article["text"]
+                for article_id, article in load_articles(articles_path).items()
+            }
         if input_path == "-":
             source = sys.stdin.buffer
+            name = "standard input"
         else:
             path = Path(input_path)
             if not path.is_file():
                 raise InputError(f"{input_path}: no such file")
             source = path.open("rb")
+            name = input_path
         try:
+            records = pair_records(
+                source, name=name, articles=articles, articles_name=str(articles_path)
+            )
             with out.open("w", encoding="utf-8") as sink:
-                done, errors = compare_jsonl(
-                    source,
+                done, errors = write_results(
+                    records,
                     sink,
                     jobs=jobs or None,
                     lexicon=not no_lexicon,

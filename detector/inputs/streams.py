@@ -1,8 +1,9 @@
 """Files as byte streams, for the record readers: gzip, byte-order marks, read errors.
 
-A ``.gz`` file is decompressed as it is read. Whatever stops a stream (an OS error,
-a truncated or corrupt gzip member) becomes a one-line reason for a
-:class:`~detector.inputs.fields.Rejected`, never an exception out of a reader.
+A gzip file (named ``.gz``, or starting with the gzip magic bytes) is decompressed
+as it is read. Whatever stops a stream (an OS error, a truncated or corrupt gzip
+member) becomes a one-line reason for a :class:`~detector.inputs.fields.Rejected`,
+never an exception out of a reader.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import IO, cast
 
 __all__ = [
+    "GZIP_MAGIC",
     "STREAM_ERRORS",
     "one_line",
     "open_binary",
@@ -23,6 +25,9 @@ __all__ = [
     "stream_reason",
     "wide_bom",
 ]
+
+#: The first two bytes of every gzip file.
+GZIP_MAGIC = b"\x1f\x8b"
 
 #: What reading a (possibly gzip-compressed) file can raise.
 STREAM_ERRORS = (OSError, EOFError, zlib.error)
@@ -36,10 +41,25 @@ _WIDE_BOMS = (
 
 
 def open_binary(path: Path, *, decompress: bool = True) -> IO[bytes]:
-    """The file as a binary stream; ``.gz`` files are decompressed as they are read."""
+    """The file as a binary stream; gzip files are decompressed as they are read.
+
+    A file is gzip when it is named ``.gz`` or starts with the gzip magic bytes
+    (a compressed ``.jsonl`` is still compressed whatever its name).
+    """
     if decompress and path.name.lower().endswith(".gz"):
         return cast(IO[bytes], gzip.GzipFile(path, "rb"))
-    return open(path, "rb")
+    stream = open(path, "rb")  # noqa: SIM115  (returned open; the caller closes it)
+    if not decompress:
+        return stream
+    try:
+        magic = stream.peek(len(GZIP_MAGIC))[: len(GZIP_MAGIC)]
+    except BaseException:
+        stream.close()
+        raise
+    if magic == GZIP_MAGIC:
+        stream.close()
+        return cast(IO[bytes], gzip.GzipFile(path, "rb"))
+    return stream
 
 
 def wide_bom(head: bytes) -> str | None:

@@ -9,8 +9,8 @@ input, binary files and files over a size limit are refused with an
 from __future__ import annotations
 
 import codecs
-import contextlib
 import re
+import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import IO
@@ -25,7 +25,9 @@ __all__ = [
     "read_text",
 ]
 
-_SINGLE_BYTE_LATIN = ("cp125", "cp850", "cp775", "iso8859", "latin", "mac_")
+#: Most of a Latin-script text's letters are plain a-z; a text read from another code
+#: page as Windows-1252 is mostly accented letters ("Ïðèâåò" for Russian "Привет").
+_MIN_ASCII_LETTER_SHARE = 0.6
 
 #: Default size limit for one article: 5 MB.
 DEFAULT_MAX_BYTES = 5_000_000
@@ -75,22 +77,49 @@ def decode_bytes(data: bytes, *, name: str = "input", max_bytes: int = DEFAULT_M
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
+        # Guesses between single-byte code pages are often a coin toss (cp1250 and
+        # mac_latin2 read "crème" as "crčme", cp1006 reads "naïve" as "naﺅve"); for
+        # news copy Windows-1252 is by far the commonest, so it wins whenever it reads
+        # the bytes as Latin text. Otherwise (Cyrillic, Greek, ...) the detector decides.
+        latin = _as_cp1252_latin(data)
+        if latin is not None:
+            return _check_text(latin, name)
         from charset_normalizer import from_bytes
 
-        matches = list(from_bytes(data))
-        if not matches:
+        best = from_bytes(data).best()
+        if best is None:
             raise InputError(
                 f"{name} is not UTF-8 and its encoding could not be detected"
             ) from None
-        text = str(matches[0])
-        # Guesses between single-byte code pages are often a coin toss (cp1250 and
-        # mac_latin2 read "crème" as "crčme"); for news copy Windows-1252 is by far
-        # the commonest, so it wins whenever the guess is such a code page and the
-        # bytes are valid cp1252.
-        if (matches[0].encoding or "").startswith(_SINGLE_BYTE_LATIN):
-            with contextlib.suppress(UnicodeDecodeError):
-                text = data.decode("cp1252")
+        text = str(best)
     return _check_text(text, name)
+
+
+def _as_cp1252_latin(data: bytes) -> str | None:
+    """``data`` read as Windows-1252 when that gives Latin text, else None.
+
+    Latin text means: every letter is of the Latin script and most letters are a-z.
+
+    Examples
+    --------
+    >>> _as_cp1252_latin(b"caf\\xe9 cr\\xe8me br\\xfbl\\xe9e")
+    'café crème brûlée'
+    >>> _as_cp1252_latin("Привет, как дела?".encode("cp1251")) is None
+    True
+    """
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    letters = [char for char in text if char.isalpha()]
+    if not letters:
+        return text
+    if not all(
+        char.isascii() or unicodedata.name(char, "").startswith("LATIN") for char in letters
+    ):
+        return None
+    plain = sum(char.isascii() for char in letters)
+    return text if plain >= _MIN_ASCII_LETTER_SHARE * len(letters) else None
 
 
 def _check_text(text: str, name: str) -> str:
