@@ -24,6 +24,7 @@ from detector.compare.passages import REUSE_FEATURES, ReusedPassage, find_passag
 from detector.errors import ConfigError, ModelError
 from detector.text.lexicon import load_lexicon
 from detector.text.normalize import Document, normalize
+from detector.text.wordlists import FUNCTION_WORDS
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -286,8 +287,14 @@ def reference_passages(
     far_gap: int = 20,
     min_words: int = 35,
     min_single_words: int = 60,
+    min_prose_share: float = 0.05,
 ) -> list[ReusedPassage]:
-    """Brute force: merge any two clusters the near/far rule joins until none are left."""
+    """Brute force: merge any two clusters the near/far rule joins until none are left.
+
+    Length counts the words of prose sentence pairs only (function words at least
+    ``min_prose_share`` of each side); a lone pair of single sentences needs
+    ``min_single_words``.
+    """
     groups = alignment.groups
     clusters = [
         [i]
@@ -322,7 +329,20 @@ def reference_passages(
         a_words = sum(len(g.a_tokens) for g in chosen)
         b_words = sum(len(g.b_tokens) for g in chosen)
         longer = max(a_words, b_words)
-        if longer < min_words or (len(chosen) == 1 and longer < min_single_words):
+
+        def prose(g: AlignedGroup) -> bool:
+            shares = [
+                sum(doc.tokens[k].lower in FUNCTION_WORDS for k in toks) / len(toks)
+                for doc, toks in ((a, g.a_tokens), (b, g.b_tokens))
+            ]
+            return min(shares) >= min_prose_share
+
+        prose_words = max(
+            sum(len(g.a_tokens) for g in chosen if prose(g)),
+            sum(len(g.b_tokens) for g in chosen if prose(g)),
+        )
+        single = len(chosen) == 1 and len(chosen[0].a_sentences) == len(chosen[0].b_sentences) == 1
+        if prose_words < min_words or (single and longer < min_single_words):
             continue
         a_tok = [t for g in chosen for t in g.a_tokens]
         b_tok = [t for g in chosen for t in g.b_tokens]

@@ -97,7 +97,9 @@ def _synonym_precision(
     return hit / len(words)
 
 
-def similarity_features(a: Document, b: Document, *, lexicon: object = None) -> dict[str, float]:
+def similarity_features(
+    a: Document, b: Document, *, lexicon: object = None, char_cosine: float | None = None
+) -> dict[str, float]:
     """The graded-similarity features of two normalised texts (symmetric, each in [0, 1]).
 
     Parameters
@@ -107,6 +109,9 @@ def similarity_features(a: Document, b: Document, *, lexicon: object = None) -> 
     lexicon : SynonymLexicon or None
         WordNet synonyms for the synonym precision; without it that feature counts stem
         matches only.
+    char_cosine : float, optional
+        The texts' character n-gram cosine when the caller has it already
+        (:func:`detector.compare.similarity.char_tfidf_cosine`); computed otherwise.
 
     Examples
     --------
@@ -153,7 +158,7 @@ def similarity_features(a: Document, b: Document, *, lexicon: object = None) -> 
         "number_agreement": len(numbers_a & numbers_b) / len(numbers) if numbers else 1.0,
         "sequence_similarity": Indel.normalized_similarity(stems_a, stems_b),
         "length_ratio": min(len(stems_a), len(stems_b)) / longest if longest else 0.0,
-        "char_cosine": char_tfidf_cosine(a, b),
+        "char_cosine": char_tfidf_cosine(a, b) if char_cosine is None else char_cosine,
         "synonym_precision_min": min(synonym),
         "synonym_precision_max": max(synonym),
         "token_set_ratio": fuzz.token_set_ratio(text_a, text_b) / 100.0,

@@ -260,7 +260,7 @@ def examine(
         from detector.text.lexicon import load_lexicon
 
         lex = load_lexicon()
-    graded = similarity_features(x, y, lexicon=lex)
+    graded = similarity_features(x, y, lexicon=lex, char_cosine=measures.char_tfidf_cosine)
     return Examination(flip, x, y, measures, alignment, evidence, found, reuse, graded)
 
 
