@@ -60,7 +60,7 @@ def scan(
 ) -> None:
     """Find copies, syndicated edits, spun and rewritten versions across a corpus.
 
-    Writes pairs.jsonl, clusters.jsonl, rejected.jsonl, summary.json and report.html to OUT.
+    Writes pairs.jsonl, clusters.jsonl, documents.jsonl, rejected.jsonl, summary.json and report.html to OUT.
     """
     from detector.parallel import make_engine
     from detector.scan.options import ScanOptions

@@ -1,8 +1,10 @@
 """What a scan writes: pairs, clusters, rejected records and the summary.
 
 ``pairs.jsonl`` holds the verified pairs (copies, spins and rewrites), ``clusters.jsonl``
-their clusters (:mod:`detector.scan.cluster`), ``rejected.jsonl`` every input record
-that could not be scanned and why; pairs and clusters are also written as parquet or
+their clusters (:mod:`detector.scan.cluster`), ``documents.jsonl`` the records of every
+document in a pair (id, title, date, source and text, so that a pair can be compared
+again and shown without the inputs), ``rejected.jsonl`` every input record that could
+not be scanned and why; pairs and clusters are also written as parquet or
 csv on request. The summary, which the driver writes to ``summary.json``, counts them.
 """
 
@@ -21,7 +23,7 @@ from detector.models import DERIVED_VERDICTS
 from detector.scan.cluster import clusters as find_clusters
 from detector.scan.cluster import date_originals
 from detector.scan.options import ScanOptions
-from detector.scan.workdir import atomic_write, chunk_ids, duplicate_ids, load_meta
+from detector.scan.workdir import atomic_write, chunk_ids, duplicate_ids, load_meta, text_of
 
 __all__ = ["FORMATS", "write_outputs"]
 
@@ -71,6 +73,7 @@ def write_outputs(
     ]
     _write_jsonl(out / "pairs.jsonl", pair_rows)
     _write_jsonl(out / "clusters.jsonl", clusters)
+    _write_documents(out / "documents.jsonl", work, meta)
     rejected_count = _write_rejected(out / "rejected.jsonl", work)
     for fmt in formats:
         _write_table(out / f"pairs.{fmt}", pair_rows, fmt)
@@ -113,6 +116,17 @@ def write_outputs(
             "entity_bands": list(options.entity_bands),
         },
     }
+
+
+def _write_documents(path: Path, work: Path, meta: dict[int, dict[str, Any]]) -> None:
+    """The records of the documents in pairs, in input order, one JSON object per line."""
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("w", encoding="utf-8") as sink:
+        for index in sorted(meta):
+            record = {k: v for k, v in meta[index].items() if k != "origin"}
+            record["text"] = text_of(str(work), index)
+            sink.write(json.dumps(record, ensure_ascii=False) + "\n")
+    os.replace(tmp, path)
 
 
 def _write_rejected(path: Path, work: Path) -> int:

@@ -168,7 +168,8 @@ def scan(
     inputs : sequence of path
         Files or folders (see :func:`detector.inputs.records.iter_records`).
     out : path
-        Output folder: pairs.jsonl, clusters.jsonl, rejected.jsonl, summary.json, report.html.
+        Output folder: pairs.jsonl, clusters.jsonl, documents.jsonl (the records in pairs),
+        rejected.jsonl, summary.json, report.html.
     options : ScanOptions
     engine : Engine
         Where stage functions run (default: all local cores).
