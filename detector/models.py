@@ -313,6 +313,20 @@ class Comparison:
         if not isinstance(self.reuse, MappingProxyType):
             object.__setattr__(self, "reuse", MappingProxyType(dict(self.reuse)))
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Read-only mappings do not pickle; plain dicts do, and __setstate__ wraps them
+        # again (comparisons come back from worker processes).
+        state = dict(self.__dict__)
+        for name in ("measures", "reuse"):
+            if isinstance(state[name], MappingProxyType):
+                state[name] = dict(state[name])
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        self.__post_init__()
+
     @property
     def derived(self) -> bool:
         """True when the verdict says one text derives from the other."""

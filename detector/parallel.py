@@ -1,9 +1,12 @@
-"""The one process pool: where the scan's stages and batch comparisons run.
+"""The one process pool: where the scan's stages, batch comparisons and the web server's
+checks and comparisons run.
 
 An engine is this machine's cores or a Dask cluster. Both take the same top-level
 (picklable) functions, and :func:`ordered_map` returns results in submission order,
 so a scan, ``detector pairs`` and ``detector eval`` give identical outputs on any engine
-and any number of workers.
+and any number of workers. :func:`call` runs one function and waits for it: the web
+server's request threads hand their work to the pool that way, so a request never
+holds the interpreter of the process serving the others.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any, Protocol
 
 from detector.errors import ConfigError
 
-__all__ = ["DaskEngine", "Engine", "LocalEngine", "make_engine", "ordered_map"]
+__all__ = ["DaskEngine", "Engine", "LocalEngine", "call", "make_engine", "ordered_map"]
 
 
 class Engine(Protocol):
@@ -36,16 +39,45 @@ class _Done:
 
 
 class LocalEngine:
-    """A process pool on this machine (``jobs=1``: run in this process)."""
+    """A process pool on this machine (``jobs=1``: run in this process).
 
-    def __init__(self, jobs: int | None = None) -> None:
+    Parameters
+    ----------
+    jobs : int, optional
+        Worker processes; by default one per core. With 1, every call runs in the
+        calling process (and thread).
+    start_method : {"fork", "forkserver", "spawn"}, optional
+        How workers start; by default ``fork`` where there is one. A process that runs
+        threads (a web server) uses ``forkserver``: forking a threaded process can copy
+        a lock another thread holds.
+    initializer : callable, optional
+        Run once in each worker as it starts (e.g. to load the models before the first
+        task). With ``forkserver``, its module is imported once in the server, so the
+        workers start with it loaded.
+    """
+
+    def __init__(
+        self,
+        jobs: int | None = None,
+        *,
+        start_method: str | None = None,
+        initializer: Callable[[], None] | None = None,
+    ) -> None:
         self.workers = jobs or os.cpu_count() or 1
         self._pool: Any = None
         if self.workers > 1:
             import multiprocessing as mp
 
-            ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context()
-            self._pool = ctx.Pool(self.workers)
+            method = start_method or ("fork" if hasattr(os, "fork") else None)
+            if method not in mp.get_all_start_methods() and method is not None:
+                raise ConfigError(
+                    f"start_method must be one of {', '.join(mp.get_all_start_methods())}, "
+                    f"got {method!r}"
+                )
+            ctx = mp.get_context(method)
+            if method == "forkserver" and initializer is not None:
+                ctx.set_forkserver_preload([initializer.__module__])
+            self._pool = ctx.Pool(self.workers, initializer=initializer)
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Any:
         if self._pool is None:
@@ -92,6 +124,17 @@ class DaskEngine:
 
     def close(self) -> None:
         self._client.close()
+
+
+def call(engine: Engine, fn: Callable[..., Any], *args: Any) -> Any:
+    """``fn(*args)`` run by ``engine``, waited for; its exception, if any, is raised here.
+
+    Examples
+    --------
+    >>> call(LocalEngine(1), max, 2, 3)
+    3
+    """
+    return engine.result(engine.submit(fn, *args))
 
 
 def make_engine(name: str, *, jobs: int | None = None, scheduler: str | None = None) -> Engine:

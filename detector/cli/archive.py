@@ -204,8 +204,17 @@ def check(
 
 def serve(
     db: Annotated[
-        Path, typer.Option("--db", help="The archive database to check against and add to.")
-    ],
+        Path | None,
+        typer.Option("--db", help="The archive database to check against and add to."),
+    ] = None,
+    scan_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--scan",
+            metavar="OUT",
+            help="A scan's output folder (detector scan ... --out OUT) to browse under /scan.",
+        ),
+    ] = None,
     host: Annotated[
         str,
         typer.Option("--host", help="Address to listen on; 127.0.0.1 keeps it on this machine."),
@@ -213,26 +222,52 @@ def serve(
     port: Annotated[
         int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")
     ] = 8000,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Processes that run checks and comparisons (default: one per core; "
+            "1 runs them in the server's own process).",
+        ),
+    ] = None,
     token: Annotated[
         str | None,
         typer.Option(
             "--token",
             envvar="DETECTOR_TOKEN",
             show_envvar=True,
-            help="Bearer token required for writes (POST /api/articles).",
+            help="Bearer token required for writes (POST /api/articles), or for every "
+            "request with --token-for read.",
         ),
     ] = None,
+    token_for: Annotated[
+        str,
+        typer.Option(
+            "--token-for",
+            metavar="write|read",
+            help="write: the token guards writes only; read: every request needs it "
+            "(browsers sign in once and keep it in a cookie).",
+        ),
+    ] = "write",
 ) -> None:
-    """Serve the editors' web page and the JSON API (docs at /docs); needs the web extra."""
+    """Serve the editors' pages, the scan browser and the JSON API (docs at /docs); needs the web extra."""
     import importlib.util
+    import os
 
     from detector.errors import ConfigError
 
     with errors_as_messages():
-        if not db.is_file():
+        if db is None and scan_out is None:
+            raise InputError("serve needs --db ARCHIVE, --scan OUT, or both")
+        if db is not None and not db.is_file():
             raise InputError(
                 f"{db}: no such archive (make one with: detector index add --db {db} ...)"
             )
+        if token_for not in ("write", "read"):
+            raise ConfigError(f"--token-for must be 'write' or 'read', got {token_for!r}")
+        if token_for == "read" and not token:
+            raise ConfigError("--token-for read needs a token (--token or DETECTOR_TOKEN)")
         needed = ("fastapi", "uvicorn")
         missing = [m for m in needed if importlib.util.find_spec(m) is None]
         if not any(importlib.util.find_spec(m) for m in ("python_multipart", "multipart")):
@@ -244,8 +279,12 @@ def serve(
         import uvicorn
 
         from detector.web.app import create_app, is_loopback
+        from detector.web.workers import Workers
 
-        application = create_app(db, token=token or None)
+        pool = Workers(workers or os.cpu_count() or 1)
+        application = create_app(
+            db, scan=scan_out, token=token or None, token_for=token_for, workers=pool
+        )
     if not is_loopback(host) and not token:
         typer.echo(
             f"detector: warning: listening on {host} without a token: anyone who can reach "

@@ -2,7 +2,9 @@
 
 One self-contained file: the template ``scan.html`` (:mod:`detector.report.templates`)
 with the stylesheet inlined and the histogram as inline SVG, nothing loaded from the
-network. This module works out what the page shows.
+network. This module works out what the page shows. The web server's scan browser
+(``detector serve --scan OUT``) serves the same page with each cluster linked to its
+cluster page (:func:`report_html` with ``cluster_url``); the file on disk has no links.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 
 from detector.report.templates import render
 
-__all__ = ["write_report"]
+__all__ = ["report_html", "write_report"]
 
 #: How many clusters the report lists, and how many members of each.
 MAX_CLUSTERS = 25
@@ -51,8 +53,26 @@ def histogram(
     return {"width": width, "height": height, "pad": pad, "axis_y": height - pad + 14, "bars": bars}
 
 
-def write_report(path: Path, summary: dict[str, Any], out: Path) -> None:
-    """Write the scan report next to the other outputs."""
+def report_html(
+    summary: dict[str, Any],
+    out: Path,
+    *,
+    cluster_url: str | None = None,
+    browse_url: str | None = None,
+) -> str:
+    """The scan report of the scan in ``out``, whose summary is ``summary``.
+
+    Parameters
+    ----------
+    summary : dict
+        The scan's summary (``summary.json``).
+    out : Path
+        The scan's output folder (its ``clusters.jsonl`` is listed).
+    cluster_url : str, optional
+        Link each cluster to ``cluster_url`` followed by its number (the served copy).
+    browse_url : str, optional
+        Link to the page that lists every cluster.
+    """
     clusters = []
     clusters_path = out / "clusters.jsonl"
     if clusters_path.exists():
@@ -75,7 +95,14 @@ def write_report(path: Path, summary: dict[str, Any], out: Path) -> None:
         "clusters": clusters[:MAX_CLUSTERS],
         "max_members": MAX_MEMBERS,
         "seconds": list(summary.get("seconds", {}).items()),
+        "cluster_url": cluster_url,
+        "browse_url": browse_url,
     }
+    return render("scan.html", context)
+
+
+def write_report(path: Path, summary: dict[str, Any], out: Path) -> None:
+    """Write the scan report next to the other outputs (one file, no links out)."""
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(render("scan.html", context), encoding="utf-8")
+    tmp.write_text(report_html(summary, out), encoding="utf-8")
     tmp.replace(path)

@@ -12,26 +12,32 @@
 ``GET /api/stats``
     The archive's :meth:`~detector.archive.store.Archive.stats`.
 
-SQLite connections belong to one thread, so every request opens its own short-lived
-:class:`~detector.archive.store.Archive` (:func:`open_archive`) inside the worker thread
-that serves it.
+Compare and check run in the server's worker processes (:class:`detector.web.workers.Workers`),
+which also encode their JSON answers. The other routes open a short-lived
+:class:`~detector.archive.store.Archive` (:func:`open_archive`) in the thread that serves
+them, since SQLite connections belong to one thread. Served without an archive (a scan
+browser only), the API has ``/api/compare`` alone.
+
+Every route with a JSON body answers 415 to a ``Content-Type`` other than JSON
+(``application/json`` or ``application/*+json``); a request without one is read as JSON.
 """
 
+import email.message
 import hmac
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from detector.archive.store import Archive
-from detector.compare.pipeline import compare as compare_texts
 from detector.errors import InputError
+from detector.web.workers import Workers, check_json, compare_json
 
 __all__ = [
     "MAX_TOP",
@@ -40,6 +46,7 @@ __all__ = [
     "CompareRequest",
     "api_router",
     "bearer_token_check",
+    "json_content_check",
     "open_archive",
     "require_text",
 ]
@@ -122,22 +129,67 @@ def bearer_token_check(token: str | None) -> Callable[..., None]:
     return require_token
 
 
-def api_router(db: Path, *, token: str | None = None) -> APIRouter:
-    """The ``/api`` routes over the archive at ``db``; writes need ``token`` when given."""
-    router = APIRouter(tags=["api"])
+def json_content_check(request: Request) -> None:
+    """A dependency refusing a body declared as anything but JSON (415).
 
-    @router.post("/api/compare", summary="Compare two texts")
-    def api_compare(body: CompareRequest) -> dict[str, Any]:
+    FastAPI would read such a body as a string and answer 422, which says the JSON was
+    wrong when it was the header.
+    """
+    declared = request.headers.get("content-type")
+    if not declared:
+        return
+    header = email.message.Message()
+    header["content-type"] = declared
+    subtype = header.get_content_subtype()
+    if header.get_content_maintype() != "application" or not (
+        subtype == "json" or subtype.endswith("+json")
+    ):
+        raise StarletteHTTPException(
+            415, f"Content-Type must be application/json, got {declared!r}"
+        )
+
+
+_JSON_ONLY = [Depends(json_content_check)]
+_NOT_JSON: dict[int | str, dict[str, Any]] = {
+    415: {"description": "The body is not declared as JSON"}
+}
+
+
+def _json_answer(content: bytes, status: int = 200) -> Response:
+    return Response(content, status_code=status, media_type="application/json")
+
+
+def api_router(
+    db: Path | None, *, token: str | None = None, workers: Workers | None = None
+) -> APIRouter:
+    """The ``/api`` routes over the archive at ``db`` (None: compare only).
+
+    Writes need ``token`` when given; compare and check run in ``workers`` (by default
+    in the request's thread).
+    """
+    router = APIRouter(tags=["api"])
+    pool = workers or Workers(1)
+
+    @router.post(
+        "/api/compare", summary="Compare two texts", dependencies=_JSON_ONLY, responses=_NOT_JSON
+    )
+    def api_compare(body: CompareRequest) -> Response:
         """The verdict and evidence, as `detector compare --json` prints it."""
         a, b = require_text(body.a, "text a"), require_text(body.b, "text b")
-        return compare_texts(a, b).to_dict()
+        return _json_answer(pool.run(compare_json, a, b))
 
-    @router.post("/api/check", summary="Check a text against the archive")
-    def api_check(body: CheckRequest) -> dict[str, Any]:
+    if db is None:
+        return router
+
+    @router.post(
+        "/api/check",
+        summary="Check a text against the archive",
+        dependencies=_JSON_ONLY,
+        responses=_NOT_JSON,
+    )
+    def api_check(body: CheckRequest) -> Response:
         """The archive articles the text matches, best first."""
-        with open_archive(db) as archive:
-            matches = archive.check(body.text, top=body.top)
-        return {"matches": [m.to_dict() for m in matches]}
+        return _json_answer(pool.run(check_json, str(db), body.text, body.top))
 
     @router.post(
         "/api/articles",
@@ -147,8 +199,9 @@ def api_router(db: Path, *, token: str | None = None) -> APIRouter:
             200: {"description": "Already there unchanged, or replaced"},
             201: {"description": "Added"},
             401: {"description": "Missing or wrong bearer token"},
+            **_NOT_JSON,
         },
-        dependencies=[Depends(bearer_token_check(token))],
+        dependencies=[Depends(bearer_token_check(token)), *_JSON_ONLY],
     )
     def api_add(body: ArticleRequest) -> JSONResponse:
         """Add (or replace) one article. Needs the bearer token when one is configured."""

@@ -1,24 +1,30 @@
 """The detector's web front end: one page for editors and a small JSON API.
 
 :func:`create_app` builds a FastAPI application over one archive database
-(:class:`detector.archive.store.Archive`). ``detector serve --db archive.db`` runs it with
-uvicorn on 127.0.0.1 unless told otherwise. The pages are in :mod:`detector.web.pages`,
-the JSON API in :mod:`detector.web.api`; this module puts them together with the
-request-size limit and the error answers, and runs the app.
+(:class:`detector.archive.store.Archive`), a scan's output folder, or both.
+``detector serve --db archive.db`` (and/or ``--scan OUT``) runs it with uvicorn on
+127.0.0.1 unless told otherwise. The pages are in :mod:`detector.web.pages`, the scan
+browser in :mod:`detector.web.scan_pages`, the JSON API in :mod:`detector.web.api`, the
+API docs in :mod:`detector.web.docs` and the token rules in :mod:`detector.web.access`;
+checks and comparisons run in the worker processes of :mod:`detector.web.workers`. This
+module puts them together with the request-size limit and the error answers, and runs
+the app.
 
 Errors are JSON ``{"error": "one line"}`` on the API: 400 for malformed JSON, for an
 unreadable body and for library errors (:class:`~detector.errors.DetectorError`, e.g.
 an empty text); 422 (with FastAPI's ``detail`` list as well) for well-formed JSON that
 does not fit the schema (a missing field, ``top`` out of range); 401 for a missing or
 wrong token; 404 for an unknown article; 413 for a body over ``max_body_bytes``
-(checked on ``Content-Length`` and on the bytes actually received).
+(checked on ``Content-Length`` and on the bytes actually received); 415 for a body
+declared as something other than JSON.
 """
 
+import asyncio
 import ipaddress
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from os import PathLike
 from pathlib import Path
 
@@ -30,9 +36,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from detector.archive.store import Archive
-from detector.errors import DetectorError
+from detector.errors import ConfigError, DetectorError
+from detector.scan.results import ScanResults
+from detector.web.access import TOKEN_FOR, ReadGate, login_router
 from detector.web.api import api_router
-from detector.web.pages import SuspectStore, html_response, message_page, pages_router
+from detector.web.docs import docs_router
+from detector.web.pages import NAV, SuspectStore, html_response, message_page, pages_router
+from detector.web.scan_pages import scan_router
+from detector.web.workers import Workers
 
 __all__ = ["DEFAULT_MAX_BODY_BYTES", "create_app", "is_loopback", "serve_in_background"]
 
@@ -130,39 +141,85 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
+def _nav(has_archive: bool, has_scan: bool) -> tuple[tuple[str, str], ...]:
+    links = list(NAV)
+    if has_scan:
+        links.insert(1 if has_archive else 0, ("/scan", "Scan clusters"))
+    if not has_archive:
+        links.remove(("/", "Check an article"))
+    return tuple(links)
+
+
 def create_app(
-    db_path: str | PathLike[str],
+    db_path: str | PathLike[str] | None = None,
     *,
+    scan: str | PathLike[str] | ScanResults | None = None,
     token: str | None = None,
+    token_for: str = "write",
+    workers: int | Workers = 1,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
 ) -> FastAPI:
-    """The web application over the archive at ``db_path``.
+    """The web application over the archive at ``db_path`` and/or the scan in ``scan``.
 
     Parameters
     ----------
-    db_path : path
+    db_path : path, optional
         The archive database. It is opened once here (and created empty if missing,
-        so errors show at start-up), then afresh by every request.
+        so errors show at start-up), then afresh by the requests.
+    scan : path or ScanResults, optional
+        A scan's output folder, browsed under ``/scan``. At least one of ``db_path``
+        and ``scan`` is needed.
     token : str, optional
         When given, ``POST /api/articles`` needs ``Authorization: Bearer <token>``.
+    token_for : {"write", "read"}
+        ``"read"``: every request needs the token (a header, or the cookie a browser
+        gets by signing in; :mod:`detector.web.access`).
+    workers : int or Workers
+        Processes that run checks and comparisons (1: in the request's thread). The
+        pool stops when the app shuts down.
     max_body_bytes : int
         Larger request bodies get 413.
     """
-    db = Path(db_path)
-    Archive(db).close()
+    if db_path is None and scan is None:
+        raise ConfigError("serve an archive (--db), a scan's output folder (--scan), or both")
+    if token_for not in TOKEN_FOR:
+        raise ConfigError(f"token_for must be 'write' or 'read', got {token_for!r}")
+    if token_for == "read" and not token:
+        raise ConfigError("--token-for read needs a token (--token or DETECTOR_TOKEN)")
+    db = None if db_path is None else Path(db_path)
+    if db is not None:
+        Archive(db).close()
+    results = scan if isinstance(scan, ScanResults) or scan is None else ScanResults(scan)
+    pool = workers if isinstance(workers, Workers) else Workers(workers)
 
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await asyncio.to_thread(pool.start)  # workers up before the first request
+        try:
+            yield
+        finally:
+            pool.close()
+
+    guarded = "every request" if token_for == "read" else "writes"
     app = FastAPI(
         title="detector",
         version="0.1.0",
         description=(
             "Check articles against an archive of wire stories for copies, edits and "
             'machine-spun rewrites; compare two texts. Errors are `{"error": message}`: '
-            "400 malformed JSON or a refused text, 401 missing/wrong bearer token (writes, "
+            f"400 malformed JSON or a refused text, 401 missing/wrong bearer token ({guarded}, "
             "when a token is configured), 404 unknown article, 413 body over "
-            f"{max_body_bytes:,} bytes, 422 JSON that does not fit the schema."
+            f"{max_body_bytes:,} bytes, 415 a body not declared as JSON, 422 JSON that does "
+            "not fit the schema."
         ),
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
     )
+    app.state.workers = pool
     app.add_middleware(_BodyLimit, max_bytes=max_body_bytes)
+    if token_for == "read" and token:
+        app.add_middleware(ReadGate, token=token)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -194,8 +251,16 @@ def create_app(
     async def _library_error(request: Request, exc: DetectorError) -> JSONResponse:
         return JSONResponse({"error": _one_line(str(exc))}, status_code=400)
 
-    app.include_router(api_router(db, token=token))
-    app.include_router(pages_router(db, store=SuspectStore(), max_body_bytes=max_body_bytes))
+    nav = _nav(db is not None, results is not None)
+    app.include_router(api_router(db, token=token, workers=pool))
+    app.include_router(docs_router("detector"))
+    if token_for == "read" and token:
+        app.include_router(login_router(token))
+    if results is not None:
+        app.include_router(scan_router(results, workers=pool, nav=nav, home=db is None))
+    app.include_router(
+        pages_router(db, store=SuspectStore(), max_body_bytes=max_body_bytes, workers=pool, nav=nav)
+    )
     return app
 
 
@@ -232,7 +297,7 @@ def serve_in_background(
     """
     import uvicorn
 
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="detector-web", daemon=True)
     timer = threading.Timer(max_seconds, lambda: setattr(server, "should_exit", True))

@@ -9,6 +9,9 @@
 ``GET /compare``, ``POST /compare``
     Compare two pasted texts side by side.
 
+Served without an archive (``detector serve --scan OUT`` alone) only the compare pages
+are here. Checks and comparisons run in the server's workers (:mod:`detector.web.workers`).
+
 The pages are the templates in ``web/templates/``, which extend the shared ones of
 :mod:`detector.report.templates` (one stylesheet for the reports and the pages); the
 side-by-side view is the comparison report with a bar to go back. Nothing from a request
@@ -18,6 +21,7 @@ suspect-text keys only in memory.
 
 import secrets
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
@@ -27,14 +31,25 @@ from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from detector.archive.store import Match
-from detector.compare.pipeline import compare as compare_texts
 from detector.errors import DetectorError, InputError
 from detector.inputs.text import read_text
 from detector.report.comparison import comparison_context, verdict_badge
 from detector.report.templates import render
 from detector.web.api import MAX_TOP, open_archive, require_text
+from detector.web.workers import Workers
 
-__all__ = ["HTML_HEADERS", "SuspectStore", "html_response", "message_page", "pages_router"]
+__all__ = [
+    "HTML_HEADERS",
+    "NAV",
+    "SuspectStore",
+    "html_response",
+    "message_page",
+    "pages_router",
+    "view_page",
+]
+
+#: The links of the top bar, (href, label), when the server has an archive.
+NAV = (("/", "Check an article"), ("/compare", "Compare two texts"), ("/docs", "API"))
 
 #: Headers of every HTML page of ours (not FastAPI's /docs, which loads Swagger UI).
 HTML_HEADERS = {
@@ -101,17 +116,25 @@ def html_response(page: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(page, status_code=status, headers=HTML_HEADERS)
 
 
-def _page(template: str, title: str, *, here: str = "", stats: str = "", **context: Any) -> str:
+def _page(
+    template: str,
+    title: str,
+    *,
+    here: str = "",
+    stats: str = "",
+    nav: Sequence[tuple[str, str]] = NAV,
+    **context: Any,
+) -> str:
     return render(
         template,
-        {"title": title, "here": here, "stats": stats, **context},
+        {"title": title, "here": here, "stats": stats, "nav": nav, **context},
         package="detector.web",
     )
 
 
-def message_page(title: str, message: str) -> str:
+def message_page(title: str, message: str, *, nav: Sequence[tuple[str, str]] = NAV) -> str:
     """A page that only shows ``message`` as an error."""
-    return _page("message.html", title, message=message)
+    return _page("message.html", title, message=message, nav=nav)
 
 
 def _match(match: Match, key: str) -> dict[str, Any]:
@@ -137,12 +160,14 @@ def _check_page(
     error: str = "",
     notice: str = "",
     stats: str = "",
+    nav: Sequence[tuple[str, str]] = NAV,
 ) -> str:
     return _page(
         "check.html",
         "Check an article",
         here="/",
         stats=stats,
+        nav=nav,
         text=text,
         top=top,
         top_choices=sorted({3, 5, 10, 20, top}),
@@ -152,13 +177,20 @@ def _check_page(
     )
 
 
-def _compare_page(*, a: str = "", b: str = "", error: str = "") -> str:
+def _compare_page(
+    *, a: str = "", b: str = "", error: str = "", nav: Sequence[tuple[str, str]] = NAV
+) -> str:
     return _page(
-        "compare.html", "Compare two texts", here="/compare", texts={"a": a, "b": b}, error=error
+        "compare.html",
+        "Compare two texts",
+        here="/compare",
+        texts={"a": a, "b": b},
+        error=error,
+        nav=nav,
     )
 
 
-def _view_page(context: dict[str, Any], back: str, back_label: str) -> str:
+def view_page(context: dict[str, Any], back: str, back_label: str) -> str:
     """The comparison report with a bar on top: a link ``back`` and the verdict."""
     return render(
         "view.html", {**context, "back": back, "back_label": back_label}, package="detector.web"
@@ -178,9 +210,40 @@ def _form_text(text: str) -> str:
 # -------------------------------------------------------------------------- routes
 
 
-def pages_router(db: Path, *, store: SuspectStore, max_body_bytes: int) -> APIRouter:
-    """The editors' pages over the archive at ``db``; suspect texts are kept in ``store``."""
+def pages_router(
+    db: Path | None,
+    *,
+    store: SuspectStore,
+    max_body_bytes: int,
+    workers: Workers | None = None,
+    nav: Sequence[tuple[str, str]] = NAV,
+) -> APIRouter:
+    """The editors' pages over the archive at ``db`` (None: the compare pages only).
+
+    Suspect texts are kept in ``store``; checks and comparisons run in ``workers`` (by
+    default in the request's thread); ``nav`` is the top bar's links.
+    """
     router = APIRouter(include_in_schema=False)
+    pool = workers or Workers(1)
+
+    @router.get("/compare", response_class=HTMLResponse)
+    def page_compare_form() -> HTMLResponse:
+        return html_response(_compare_page(nav=nav))
+
+    @router.post("/compare", response_class=HTMLResponse)
+    def page_compare(
+        a: Annotated[str, Form()] = "", b: Annotated[str, Form()] = ""
+    ) -> HTMLResponse:
+        a, b = _form_text(a), _form_text(b)
+        try:
+            result = pool.compare(require_text(a, "text a"), require_text(b, "text b"))
+        except DetectorError as exc:
+            return html_response(_compare_page(a=a, b=b, error=str(exc), nav=nav), 400)
+        context = comparison_context(result, a, b, a_name="Text a", b_name="Text b")
+        return html_response(view_page(context, "/compare", "Compare two other texts"))
+
+    if db is None:
+        return router
 
     def stats_line() -> str:
         try:
@@ -195,17 +258,16 @@ def pages_router(db: Path, *, store: SuspectStore, max_body_bytes: int) -> APIRo
         top: Annotated[int, Query(ge=1, le=MAX_TOP)] = 5,
     ) -> HTMLResponse:
         if not s:
-            return html_response(_check_page(top=top, stats=stats_line()))
+            return html_response(_check_page(top=top, stats=stats_line(), nav=nav))
         text = store.get(s)
         if text is None:
-            return html_response(_check_page(top=top, notice=EXPIRED, stats=stats_line()), 404)
+            page = _check_page(top=top, notice=EXPIRED, stats=stats_line(), nav=nav)
+            return html_response(page, 404)
         try:
-            with open_archive(db) as archive:
-                matches = archive.check(text, top=top)
-                stats = _stats_line(archive.stats())
+            matches = pool.check(db, text, top)
         except DetectorError as exc:
-            return html_response(_check_page(text=text, top=top, error=str(exc)), 400)
-        page = _check_page(text=text, top=top, matches=matches, key=s, stats=stats)
+            return html_response(_check_page(text=text, top=top, error=str(exc), nav=nav), 400)
+        page = _check_page(text=text, top=top, matches=matches, key=s, stats=stats_line(), nav=nav)
         return html_response(page)
 
     @router.post("/check", response_class=HTMLResponse)
@@ -222,7 +284,7 @@ def pages_router(db: Path, *, store: SuspectStore, max_body_bytes: int) -> APIRo
                 raise InputError("paste an article or choose a file")
             key = store.put(text)
         except DetectorError as exc:
-            page = _check_page(text=text, top=top, error=str(exc), stats=stats_line())
+            page = _check_page(text=text, top=top, error=str(exc), stats=stats_line(), nav=nav)
             return html_response(page, 400)
         return RedirectResponse(f"/?{urlencode({'s': key, 'top': top})}#results", 303)
 
@@ -230,16 +292,16 @@ def pages_router(db: Path, *, store: SuspectStore, max_body_bytes: int) -> APIRo
     def page_view(article_id: str, s: Annotated[str, Query(max_length=64)] = "") -> HTMLResponse:
         text = store.get(s) if s else None
         if text is None:
-            return html_response(_check_page(notice=EXPIRED), 404)
+            return html_response(_check_page(notice=EXPIRED, nav=nav), 404)
         with open_archive(db) as archive:
             article = archive.get(article_id)
         if article is None:
             message = f"No article with id {article_id!r} in the archive."
-            return html_response(message_page("Not found", message), 404)
+            return html_response(message_page("Not found", message, nav=nav), 404)
         try:
-            result = compare_texts(text, article.text)
+            result = pool.compare(text, article.text)
         except DetectorError as exc:
-            return html_response(_check_page(text=text, error=str(exc)), 400)
+            return html_response(_check_page(text=text, error=str(exc), nav=nav), 400)
         label = f"{article.id}: {article.title}" if article.title else article.id
         extra = ", ".join(x for x in (article.source, article.date) if x)
         context = comparison_context(
@@ -251,22 +313,6 @@ def pages_router(db: Path, *, store: SuspectStore, max_body_bytes: int) -> APIRo
             title=f"Suspect article vs {label}",
         )
         back = f"/?{urlencode({'s': s})}#results"
-        return html_response(_view_page(context, back, "Back to the matches"))
-
-    @router.get("/compare", response_class=HTMLResponse)
-    def page_compare_form() -> HTMLResponse:
-        return html_response(_compare_page())
-
-    @router.post("/compare", response_class=HTMLResponse)
-    def page_compare(
-        a: Annotated[str, Form()] = "", b: Annotated[str, Form()] = ""
-    ) -> HTMLResponse:
-        a, b = _form_text(a), _form_text(b)
-        try:
-            result = compare_texts(require_text(a, "text a"), require_text(b, "text b"))
-        except DetectorError as exc:
-            return html_response(_compare_page(a=a, b=b, error=str(exc)), 400)
-        context = comparison_context(result, a, b, a_name="Text a", b_name="Text b")
-        return html_response(_view_page(context, "/compare", "Compare two other texts"))
+        return html_response(view_page(context, back, "Back to the matches"))
 
     return router
