@@ -89,6 +89,28 @@ class LocalEngine:
             return handle.value
         return handle.get()
 
+    def submit_then(
+        self,
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        done: Callable[[Any], None],
+        failed: Callable[[BaseException], None],
+    ) -> None:
+        """Run ``fn(*args)``; then ``done(result)`` or ``failed(exception)``.
+
+        With workers, the callbacks run in the pool's result thread; keep them short
+        (an event loop's ``call_soon_threadsafe``). Without, they run here.
+        """
+        if self._pool is None:
+            try:
+                value = fn(*args)
+            except Exception as exc:
+                failed(exc)
+            else:
+                done(value)
+            return
+        self._pool.apply_async(fn, args, callback=done, error_callback=failed)
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.close()

@@ -34,6 +34,7 @@ from detector import compare
 from detector.archive.store import Archive
 from detector.cli import app as cli_app
 from detector.errors import ConfigError
+from detector.parallel import LocalEngine
 from detector.web import workers as work
 from detector.web.access import COOKIE
 from detector.web.app import create_app, serve_in_background
@@ -80,6 +81,26 @@ def test_the_pool_runs_in_other_processes(pool: Workers) -> None:
     assert pool.compare(REUTERS, SPUN) == compare(REUTERS, SPUN)
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_submit_then_calls_back_with_the_answer_or_the_error(jobs: int) -> None:
+    engine = LocalEngine(jobs)
+    answers: list[Any] = []
+    got = threading.Event()
+
+    def note(value: Any) -> None:
+        answers.append(value)
+        if len(answers) == 2:
+            got.set()
+
+    try:
+        engine.submit_then(max, (2, 3), note, note)
+        engine.submit_then(int, ("x",), note, note)
+        assert got.wait(60)
+    finally:
+        engine.close()
+    assert 3 in answers and any(isinstance(a, ValueError) for a in answers)
+
+
 class _Spy(Workers):
     """Workers that note the name of every function they run."""
 
@@ -93,6 +114,11 @@ class _Spy(Workers):
         with self._lock_ran:
             self.ran.append(fn.__name__)
         return self.inner.run(fn, *args)
+
+    async def run_async(self, fn: Any, *args: Any) -> Any:
+        with self._lock_ran:
+            self.ran.append(fn.__name__)
+        return await self.inner.run_async(fn, *args)
 
     def close(self) -> None:  # the module's pool outlives each app
         pass

@@ -173,10 +173,10 @@ def api_router(
     @router.post(
         "/api/compare", summary="Compare two texts", dependencies=_JSON_ONLY, responses=_NOT_JSON
     )
-    def api_compare(body: CompareRequest) -> Response:
+    async def api_compare(body: CompareRequest) -> Response:
         """The verdict and evidence, as `detector compare --json` prints it."""
         a, b = require_text(body.a, "text a"), require_text(body.b, "text b")
-        return _json_answer(pool.run(compare_json, a, b))
+        return _json_answer(await pool.run_async(compare_json, a, b))
 
     if db is None:
         return router
@@ -187,9 +187,9 @@ def api_router(
         dependencies=_JSON_ONLY,
         responses=_NOT_JSON,
     )
-    def api_check(body: CheckRequest) -> Response:
+    async def api_check(body: CheckRequest) -> Response:
         """The archive articles the text matches, best first."""
-        return _json_answer(pool.run(check_json, str(db), body.text, body.top))
+        return _json_answer(await pool.run_async(check_json, str(db), body.text, body.top))
 
     @router.post(
         "/api/articles",

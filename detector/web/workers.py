@@ -3,11 +3,12 @@
 A check or a comparison takes tens of milliseconds of Python; run in the server's own
 process, every request would hold the one interpreter the others wait for.
 :class:`Workers` hands them to :class:`detector.parallel.LocalEngine` instead, sized by
-``detector serve --workers N`` (default: one process per core). The request handlers
-are plain functions, which the server runs in its thread pool, off the event loop; each
-waits there for its worker's answer. With ``workers=1`` the work runs in the request's
-own thread, as before the pool existed (the configuration the load benchmark compares
-against).
+``detector serve --workers N`` (default: one process per core). The API's handlers
+await the answer on the event loop (:meth:`Workers.run_async`); the pages' handlers,
+which the server runs in its thread pool, wait for it there (:meth:`Workers.run`).
+Either way the event loop goes on serving other requests. With ``workers=1`` the work
+runs in the server's own threads, as before the pool existed (the configuration the load
+benchmark compares against).
 
 The functions sent to the workers (:func:`check_matches`, :func:`check_json`,
 :func:`compare_pair`, :func:`compare_json`) are top-level, so they pickle by name. Each
@@ -19,11 +20,16 @@ encoded in the worker too, leaving the server's process little to do per request
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from starlette.concurrency import run_in_threadpool
 
 from detector.archive.store import Archive, Match
 from detector.compare.pipeline import compare
@@ -135,6 +141,36 @@ class Workers:
     def run(self, fn: Any, *args: Any) -> Any:
         """``fn(*args)`` in a worker, waited for in this thread."""
         return call(self._get(), fn, *args)
+
+    async def run_async(self, fn: Any, *args: Any) -> Any:
+        """``fn(*args)`` in a worker, awaited on the event loop without holding a thread.
+
+        With ``workers=1`` it runs in the server's thread pool instead.
+        """
+        engine = self._get()
+        if engine.workers == 1:
+            return await run_in_threadpool(fn, *args)
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Any] = loop.create_future()
+
+        def settle(outcome: Callable[[Any], None], value: Any) -> None:
+            if not future.done():
+                outcome(value)
+
+        def answer(outcome: Callable[[Any], None], value: Any) -> None:
+            # In the pool's result thread: hand the answer to the loop (gone if the
+            # server stopped meanwhile), never raise there.
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(settle, outcome, value)
+
+        def done(value: Any) -> None:
+            answer(future.set_result, value)
+
+        def failed(error: BaseException) -> None:
+            answer(future.set_exception, error)
+
+        engine.submit_then(fn, args, done, failed)
+        return await future
 
     def check(self, db: Path, text: str, top: int) -> list[Match]:
         """The matches of ``text`` in the archive at ``db``."""
