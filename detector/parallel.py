@@ -4,9 +4,9 @@ checks and comparisons run.
 An engine is this machine's cores or a Dask cluster. Both take the same top-level
 (picklable) functions, and :func:`ordered_map` returns results in submission order,
 so a scan, ``detector pairs`` and ``detector eval`` give identical outputs on any engine
-and any number of workers. :func:`call` runs one function and waits for it: the web
-server's request threads hand their work to the pool that way, so a request never
-holds the interpreter of the process serving the others.
+and any number of workers. :meth:`LocalEngine.submit_then` runs one function and calls
+back with its answer: the web server hands its requests' work to the pool that way, so
+a request never holds the interpreter of the process serving the others.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from detector.errors import ConfigError
 
-__all__ = ["DaskEngine", "Engine", "LocalEngine", "call", "make_engine", "ordered_map"]
+__all__ = ["DaskEngine", "Engine", "LocalEngine", "make_engine", "ordered_map"]
 
 
 class Engine(Protocol):
@@ -111,9 +111,17 @@ class LocalEngine:
             return
         self._pool.apply_async(fn, args, callback=done, error_callback=failed)
 
-    def close(self) -> None:
+    def close(self, *, cancel: bool = False) -> None:
+        """Wait for the submitted work and stop the workers; with ``cancel``, stop them now.
+
+        A task whose worker died never finishes, and waiting for it would never end:
+        ``cancel`` is for an owner that has given up on what is still running.
+        """
         if self._pool is not None:
-            self._pool.close()
+            if cancel:
+                self._pool.terminate()
+            else:
+                self._pool.close()
             self._pool.join()
             self._pool = None
 
@@ -146,17 +154,6 @@ class DaskEngine:
 
     def close(self) -> None:
         self._client.close()
-
-
-def call(engine: Engine, fn: Callable[..., Any], *args: Any) -> Any:
-    """``fn(*args)`` run by ``engine``, waited for; its exception, if any, is raised here.
-
-    Examples
-    --------
-    >>> call(LocalEngine(1), max, 2, 3)
-    3
-    """
-    return engine.result(engine.submit(fn, *args))
 
 
 def make_engine(name: str, *, jobs: int | None = None, scheduler: str | None = None) -> Engine:

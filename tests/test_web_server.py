@@ -38,7 +38,7 @@ from detector.parallel import LocalEngine
 from detector.web import workers as work
 from detector.web.access import COOKIE
 from detector.web.app import create_app, serve_in_background
-from detector.web.workers import Workers
+from detector.web.workers import Workers, WorkersUnavailable
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "corpus" / "seeds"
@@ -99,6 +99,31 @@ def test_submit_then_calls_back_with_the_answer_or_the_error(jobs: int) -> None:
     finally:
         engine.close()
     assert 3 in answers and any(isinstance(a, ValueError) for a in answers)
+
+
+def test_a_worker_that_dies_does_not_hang_its_request(db: Path) -> None:
+    import asyncio
+
+    pool = Workers(2, timeout=5.0)
+    try:
+        first = {pool.run(os.getpid) for _ in range(4)}
+        # A worker that exits while it holds a request (as one killed for memory
+        # would): the pool replaces it, and the request gets WorkersUnavailable
+        # instead of waiting for ever.
+        with pytest.raises(WorkersUnavailable, match="no worker answered in 5 s"):
+            pool.run(os._exit, 1)
+        with pytest.raises(WorkersUnavailable, match="_exit"):
+            asyncio.run(pool.run_async(os._exit, 1))
+        assert pool.compare(REUTERS, SPUN).verdict == "spun"
+        again = {pool.run(os.getpid) for _ in range(4)}
+        assert os.getpid() not in again and again != first
+        app = create_app(db, workers=pool)
+        with TestClient(app) as c:
+            pool.timeout = 0.001  # no check answers that fast
+            response = c.post("/api/check", json={"text": SPUN})
+        assert response.status_code == 503 and "no worker answered" in response.json()["error"]
+    finally:
+        pool.close()
 
 
 class _Spy(Workers):

@@ -43,7 +43,7 @@ from detector.web.api import api_router
 from detector.web.docs import docs_router
 from detector.web.pages import NAV, SuspectStore, html_response, message_page, pages_router
 from detector.web.scan_pages import scan_router
-from detector.web.workers import Workers
+from detector.web.workers import Workers, WorkersUnavailable
 
 __all__ = ["DEFAULT_MAX_BODY_BYTES", "create_app", "is_loopback", "serve_in_background"]
 
@@ -250,6 +250,10 @@ def create_app(
     @app.exception_handler(DetectorError)
     async def _library_error(request: Request, exc: DetectorError) -> JSONResponse:
         return JSONResponse({"error": _one_line(str(exc))}, status_code=400)
+
+    @app.exception_handler(WorkersUnavailable)
+    async def _no_worker(request: Request, exc: WorkersUnavailable) -> JSONResponse:
+        return JSONResponse({"error": _one_line(str(exc))}, status_code=503)
 
     nav = _nav(db is not None, results is not None)
     app.include_router(api_router(db, token=token, workers=pool))

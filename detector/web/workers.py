@@ -33,11 +33,13 @@ from starlette.concurrency import run_in_threadpool
 
 from detector.archive.store import Archive, Match
 from detector.compare.pipeline import compare
+from detector.errors import DetectorError
 from detector.models import Comparison
-from detector.parallel import LocalEngine, call
+from detector.parallel import LocalEngine
 
 __all__ = [
     "Workers",
+    "WorkersUnavailable",
     "check_json",
     "check_matches",
     "compare_json",
@@ -46,6 +48,10 @@ __all__ = [
 ]
 
 _local = threading.local()
+
+
+class WorkersUnavailable(DetectorError):
+    """No worker answered in time (the server answers 503)."""
 
 
 def _archive(db: str) -> Archive:
@@ -97,6 +103,11 @@ class Workers:
     workers : int, optional
         Worker processes; by default one per core. 1 runs everything in the calling
         thread.
+    timeout : float
+        Seconds to wait for a worker's answer before giving up with
+        :class:`WorkersUnavailable`. A worker that dies (killed for memory, say) is
+        replaced by the pool, but the task it held never answers: without a limit its
+        request would wait for ever.
 
     The pool starts on first use (or :meth:`start`) and stops with :meth:`close`; a
     closed pool starts again when used. Workers start through a fork server (the server
@@ -109,8 +120,9 @@ class Workers:
     'duplicate'
     """
 
-    def __init__(self, workers: int | None = None) -> None:
+    def __init__(self, workers: int | None = None, *, timeout: float = 300.0) -> None:
         self.workers = workers or os.cpu_count() or 1
+        self.timeout = timeout
         self._engine: LocalEngine | None = None
         self._lock = threading.Lock()
 
@@ -132,15 +144,40 @@ class Workers:
             return self._engine
 
     def close(self) -> None:
-        """Stop the worker processes (idempotent)."""
+        """Stop the worker processes now (idempotent).
+
+        The server closes the pool once it has answered its last request, so what a
+        worker still holds then is work given up on (or lost with a worker that died).
+        """
         with self._lock:
             engine, self._engine = self._engine, None
         if engine is not None:
-            engine.close()
+            engine.close(cancel=True)
 
     def run(self, fn: Any, *args: Any) -> Any:
         """``fn(*args)`` in a worker, waited for in this thread."""
-        return call(self._get(), fn, *args)
+        engine = self._get()
+        if engine.workers == 1:
+            return fn(*args)
+        answer: list[Any] = []
+        ready = threading.Event()
+
+        def settle(value: Any) -> None:
+            answer.append(value)
+            ready.set()
+
+        engine.submit_then(fn, args, settle, settle)
+        if not ready.wait(self.timeout):
+            raise self._late(fn)
+        value = answer[0]
+        if isinstance(value, BaseException):
+            raise value
+        return value
+
+    def _late(self, fn: Any) -> WorkersUnavailable:
+        return WorkersUnavailable(
+            f"no worker answered in {self.timeout:g} s ({getattr(fn, '__name__', fn)}); try again"
+        )
 
     async def run_async(self, fn: Any, *args: Any) -> Any:
         """``fn(*args)`` in a worker, awaited on the event loop without holding a thread.
@@ -170,7 +207,10 @@ class Workers:
             answer(future.set_exception, error)
 
         engine.submit_then(fn, args, done, failed)
-        return await future
+        try:
+            return await asyncio.wait_for(future, self.timeout)
+        except TimeoutError:
+            raise self._late(fn) from None
 
     def check(self, db: Path, text: str, top: int) -> list[Match]:
         """The matches of ``text`` in the archive at ``db``."""
