@@ -9,13 +9,15 @@ and any number of workers.
 from __future__ import annotations
 
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 from detector.errors import ConfigError
 
-__all__ = ["DaskEngine", "Engine", "LocalEngine", "make_engine", "ordered_map"]
+__all__ = ["DaskEngine", "Engine", "LocalEngine", "make_engine", "ordered_map", "running"]
 
 
 class Engine(Protocol):
@@ -27,7 +29,30 @@ class Engine(Protocol):
 
     def result(self, handle: Any) -> Any: ...
 
-    def close(self) -> None: ...
+    def ready(self, handle: Any) -> bool:
+        """Whether ``result(handle)`` would return without waiting."""
+        ...
+
+    def close(self, *, abort: bool = False) -> None:
+        """Release the workers: after the jobs in flight, or at once with ``abort``."""
+        ...
+
+
+@contextmanager
+def running(engine: Engine) -> Iterator[Engine]:
+    """Close ``engine`` on the way out; on an error or Ctrl-C, abort its jobs in flight."""
+    try:
+        yield engine
+    except BaseException:
+        engine.close(abort=True)
+        raise
+    engine.close()
+
+
+def _ignore_interrupts() -> None:
+    # Ctrl-C reaches the whole process group: workers leave it to the main process,
+    # which aborts the pool, so no worker prints a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class _Done:
@@ -45,7 +70,7 @@ class LocalEngine:
             import multiprocessing as mp
 
             ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context()
-            self._pool = ctx.Pool(self.workers)
+            self._pool = ctx.Pool(self.workers, initializer=_ignore_interrupts)
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Any:
         if self._pool is None:
@@ -57,9 +82,15 @@ class LocalEngine:
             return handle.value
         return handle.get()
 
-    def close(self) -> None:
+    def ready(self, handle: Any) -> bool:
+        return isinstance(handle, _Done) or bool(handle.ready())
+
+    def close(self, *, abort: bool = False) -> None:
         if self._pool is not None:
-            self._pool.close()
+            if abort:
+                self._pool.terminate()
+            else:
+                self._pool.close()
             self._pool.join()
             self._pool = None
 
@@ -90,7 +121,12 @@ class DaskEngine:
     def result(self, handle: Any) -> Any:
         return handle.result()
 
-    def close(self) -> None:
+    def ready(self, handle: Any) -> bool:
+        return bool(handle.done())
+
+    def close(self, *, abort: bool = False) -> None:
+        if abort:
+            self._client.cancel(list(self._client.futures.values()))
         self._client.close()
 
 
@@ -112,12 +148,18 @@ def ordered_map(
     *,
     window: int | None = None,
 ) -> Iterator[Any]:
-    """``fn(*args)`` for each argument tuple, results in order, at most ``window`` in flight."""
+    """``fn(*args)`` for each argument tuple, results in order, at most ``window`` in flight.
+
+    Finished results are handed on as soon as all before them are, before the next
+    argument is drawn (which may wait on a slow input): a caller's checkpoints land early.
+    """
     limit = window or 2 * engine.workers
     pending: deque[Any] = deque()
     for args in arguments:
         pending.append(engine.submit(fn, *args))
         if len(pending) >= limit:
+            yield engine.result(pending.popleft())
+        while pending and engine.ready(pending[0]):
             yield engine.result(pending.popleft())
     while pending:
         yield engine.result(pending.popleft())

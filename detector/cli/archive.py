@@ -42,7 +42,8 @@ def index_add(
         list[str],
         typer.Argument(
             metavar="INPUT...",
-            help="JSON Lines, CSV, Parquet, WARC files, or folders of .txt/.html/.json.",
+            help="JSON Lines (- for standard input), CSV, Parquet, WARC files, or folders of "
+            ".txt/.html/.json.",
         ),
     ],
     db: ArchiveDb,
@@ -55,15 +56,25 @@ def index_add(
 ) -> None:
     """Add articles to the archive (created if missing); re-adding the same records is a no-op."""
     from detector.archive.store import Archive
-    from detector.inputs.records import iter_records
+    from detector.inputs.records import iter_records, missing_inputs
 
     with errors_as_messages():
+        missing = missing_inputs(inputs)
+        if missing:
+            raise InputError(f"{missing[0]}: no such file or directory")
         fields = field_map(id_field, text_field, title_field, date_field, source_field)
         with Archive(db) as archive:
             result = archive.add(iter_records(inputs, fields=fields), batch=batch)
-    for r in result.rejected:
-        where = f"{r.file}:{r.location}" if r.location else r.file
-        typer.echo(f"rejected: {where}: {r.reason}", err=True)
+        for r in result.rejected:
+            where = f"{r.file}:{r.location}" if r.location else r.file
+            typer.echo(f"rejected: {where}: {r.reason}", err=True)
+        if not (result.added or result.unchanged or result.replaced):
+            shown = ", ".join(inputs[:3])
+            raise InputError(
+                f"no records in {shown}"
+                if not result.rejected
+                else f"no record could be read from {shown}: all {len(result.rejected)} rejected"
+            )
     typer.echo(
         f"{result.added} added, {result.unchanged} unchanged, {result.replaced} replaced, "
         f"{len(result.rejected)} rejected -> {db}",

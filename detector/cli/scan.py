@@ -9,9 +9,11 @@ from typing import Annotated
 import typer
 
 from detector.cli.options import (
+    DEFAULT_MAX_BYTES,
     DateField,
     IdField,
     Jobs,
+    MaxBytes,
     NoLexicon,
     SourceField,
     TextField,
@@ -28,7 +30,8 @@ def scan(
         list[str],
         typer.Argument(
             metavar="INPUT...",
-            help="JSON Lines (.jsonl, .jsonl.gz), CSV, Parquet, WARC files, or folders of .txt/.html/.json.",
+            help="JSON Lines (.jsonl, .jsonl.gz; - for standard input), CSV, Parquet, WARC files, "
+            "or folders of .txt/.html/.json.",
         ),
     ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
@@ -40,6 +43,16 @@ def scan(
     resume: Annotated[
         bool, typer.Option("--resume", help="Finish an interrupted scan in the same folder.")
     ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the results of an earlier scan in OUT.")
+    ] = False,
+    keep_work: Annotated[
+        bool,
+        typer.Option(
+            "--keep-work", help="Keep OUT/.scan-work (checkpoints, texts) after a finished scan."
+        ),
+    ] = False,
+    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
     output_format: Annotated[
         list[str] | None,
         typer.Option("--format", help="Also write pairs and clusters as parquet or csv."),
@@ -62,7 +75,7 @@ def scan(
 
     Writes pairs.jsonl, clusters.jsonl, documents.jsonl, rejected.jsonl, summary.json and report.html to OUT.
     """
-    from detector.parallel import make_engine
+    from detector.parallel import make_engine, running
     from detector.scan.options import ScanOptions
     from detector.scan.pipeline import scan as run_scan
 
@@ -71,11 +84,11 @@ def scan(
             copy_threshold=copy_threshold,
             spin_threshold=spin_threshold,
             lexicon=not no_lexicon,
+            max_bytes=max_bytes,
             fields=field_map(id_field, text_field, title_field, date_field, source_field),
         )
-        runner = make_engine(engine, jobs=jobs or None, scheduler=scheduler)
         show = not quiet and sys.stderr.isatty()
-        try:
+        with running(make_engine(engine, jobs=jobs or None, scheduler=scheduler)) as runner:
             if show:
                 from rich.console import Console
                 from rich.progress import (
@@ -120,6 +133,8 @@ def scan(
                         options=options,
                         engine=runner,
                         resume=resume,
+                        force=force,
+                        keep_work=keep_work,
                         progress=progress,
                         formats=output_format or (),
                     )
@@ -130,10 +145,10 @@ def scan(
                     options=options,
                     engine=runner,
                     resume=resume,
+                    force=force,
+                    keep_work=keep_work,
                     formats=output_format or (),
                 )
-        finally:
-            runner.close()
     s = result.summary
     typer.echo(
         f"{s['records_read']} records read: {s['records_scanned']} scanned, {s['records_rejected']} rejected; "

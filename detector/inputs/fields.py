@@ -15,8 +15,6 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from detector.inputs.text import DEFAULT_MAX_BYTES
-
 __all__ = ["FieldMap", "ReadOptions", "Record", "Rejected", "first_surrogate", "make_record"]
 
 
@@ -78,27 +76,29 @@ class ReadOptions:
     """
 
     fields: FieldMap
-    max_chars: int
+    max_bytes: int
     min_chars: int
     defer: bool = False
 
     @property
-    def max_bytes(self) -> int:
-        """Largest single-article file or WARC page read (HTML is bigger than its text)."""
-        return max(DEFAULT_MAX_BYTES, 8 * self.max_chars)
-
-    @property
     def line_bytes(self) -> int:
         """Longest JSON line read: JSON escapes take up to 6 bytes per character."""
-        return 6 * self.max_chars + (1 << 20)
+        return 6 * self.max_bytes + (1 << 20)
 
     @property
     def csv_field_chars(self) -> int:
         """Longest CSV field read, in characters."""
-        return max(2 * self.max_chars, 131_072)
+        return max(2 * self.max_bytes, 131_072)
 
 
 _MISSING = object()
+
+
+def utf8_size(text: str) -> int:
+    """The size of ``text`` in UTF-8 bytes (a lone surrogate counts 3)."""
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -182,7 +182,7 @@ def make_record(
 
     Examples
     --------
-    >>> opts = ReadOptions(FieldMap(), max_chars=100, min_chars=1)
+    >>> opts = ReadOptions(FieldMap(), max_bytes=100, min_chars=1)
     >>> make_record({"id": 7, "text": "Rates rose."}, opts, file="f", location="1", origin="f:1")
     Record(id='7', text='Rates rose.', title=None, date=None, source=None, origin='f:1')
     >>> make_record({"id": 7}, opts, file="f", location="1", origin="f:1").reason
@@ -226,9 +226,11 @@ def make_record(
         return reject(
             f"text has {len(text):,} characters, under the minimum of {opts.min_chars:,}", id_
         )
-    if len(text) > opts.max_chars:
+    if len(text) > opts.max_bytes or (
+        4 * len(text) > opts.max_bytes and utf8_size(text) > opts.max_bytes
+    ):
         return reject(
-            f"text has {len(text):,} characters, over the limit of {opts.max_chars:,}", id_
+            f"text is {utf8_size(text):,} bytes, over the limit of {opts.max_bytes:,} bytes", id_
         )
     bad = first_surrogate(text)
     if bad:

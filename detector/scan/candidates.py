@@ -19,14 +19,16 @@ from detector.scan.lsh import candidate_pairs
 from detector.scan.options import ScanOptions
 from detector.scan.workdir import atomic_write, chunk_ids
 
-__all__ = ["ESTIMATE_FLOOR", "candidate_stage", "estimated_similar"]
+__all__ = ["ESTIMATE_FLOOR", "candidate_stage", "content_rank", "estimated_similar"]
 
 #: A bucketed pair goes on to verification when some channel's signature estimate of
 #: its Jaccard similarity reaches this share of that channel's threshold.
 ESTIMATE_FLOOR = 0.5
 
 
-def candidate_stage(work: Path, options: ScanOptions) -> tuple[int, np.ndarray, np.ndarray]:
+def candidate_stage(
+    work: Path, options: ScanOptions
+) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
     """Find the candidate pairs of the scan in ``work``, and checkpoint them.
 
     Also writes ``locations.npy`` (where each document's text lives) for verification.
@@ -39,6 +41,10 @@ def candidate_stage(work: Path, options: ScanOptions) -> tuple[int, np.ndarray, 
         Candidate pairs ``(i, j)``, ``i < j``, sorted.
     identical : ndarray of bool
         Whether each pair's texts have the same content hash.
+    flipped : ndarray of bool
+        Whether ``j`` comes before ``i`` in the scan's input-independent order (by
+        content hash, then id): verification reads each pair in that order, so that
+        the verdicts do not depend on the order of the input.
     """
     chunks = chunk_ids(work)
     hashes = (
@@ -55,15 +61,18 @@ def candidate_stage(work: Path, options: ScanOptions) -> tuple[int, np.ndarray, 
     np.save(work / "locations.npy", np.concatenate(locations))
     if n < 2:
         empty = np.empty((0, 2), dtype=np.int64)
-        return n, empty, np.empty(0, dtype=bool)
+        return n, empty, np.empty(0, dtype=bool), np.empty(0, dtype=bool)
+    rank = content_rank(work, chunks, hashes)
     bands = np.concatenate([np.load(work / f"bands-{k:06d}.npy") for k in chunks], axis=1)
     found = []
     row = 0
     for _, n_bands in options.channels:
-        found.append(candidate_pairs(bands[row : row + n_bands], max_bucket=options.max_bucket))
+        found.append(
+            candidate_pairs(bands[row : row + n_bands], max_bucket=options.max_bucket, rank=rank)
+        )
         row += n_bands
-    # Identical texts: each member paired with the first of its group.
-    order = np.argsort(hashes, kind="stable")
+    # Identical texts: each member paired with the first of its group in rank order.
+    order = np.argsort(rank)
     sorted_hashes = hashes[order]
     same = np.flatnonzero(sorted_hashes[1:] == sorted_hashes[:-1]) + 1
     if len(same):
@@ -80,13 +89,26 @@ def candidate_stage(work: Path, options: ScanOptions) -> tuple[int, np.ndarray, 
     bucketed = len(pairs)
     keep = identical | estimated_similar(work, chunks, pairs, options)
     pairs, identical = pairs[keep], identical[keep]
+    flipped = rank[pairs[:, 0]] > rank[pairs[:, 1]]
     np.save(work / "candidates.npy", pairs)
     np.save(work / "identical.npy", identical)
+    np.save(work / "flipped.npy", flipped)
     atomic_write(
         work / "candidates.json",
         json.dumps({"bucketed": bucketed, "kept": len(pairs)}).encode(),
     )
-    return n, pairs, identical
+    return n, pairs, identical, flipped
+
+
+def content_rank(work: Path, chunks: list[int], hashes: np.ndarray) -> np.ndarray:
+    """Each document's place in an order that does not depend on the input order: by
+    content hash, then by id hash (then, for the same text under the same id, by position).
+    """
+    ids = np.concatenate([np.load(work / f"ids-{k:06d}.npy") for k in chunks])
+    order = np.lexsort((ids, hashes))
+    rank = np.empty(len(hashes), dtype=np.int64)
+    rank[order] = np.arange(len(hashes))
+    return rank
 
 
 def estimated_similar(

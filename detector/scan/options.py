@@ -8,6 +8,7 @@ from typing import Any
 
 from detector.errors import ConfigError
 from detector.inputs.records import FieldMap
+from detector.inputs.text import DEFAULT_MAX_BYTES
 from detector.scan.lsh import optimal_bands
 from detector.scan.minhash import MinHasher
 
@@ -40,7 +41,7 @@ class ScanOptions:
     chunk_size: int = 5000
     verify_batch: int = 400
     max_bucket: int = 200
-    max_chars: int = 1_000_000
+    max_bytes: int = DEFAULT_MAX_BYTES
     lexicon: bool = True
     fields: FieldMap = field(default_factory=FieldMap)
 

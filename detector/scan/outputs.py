@@ -59,18 +59,9 @@ def write_outputs(
     meta = load_meta(work, involved)
     date_originals(derived, meta)
     clusters = find_clusters(derived, meta)
-    pair_rows = [
-        {
-            "a": meta[r["i"]]["id"],
-            "b": meta[r["j"]]["id"],
-            "verdict": r["verdict"],
-            "score": r["score"],
-            "similarity": r.get("similarity"),
-            "extent": r.get("extent"),
-            "original": r["original"],
-        }
-        for r in sorted(derived, key=lambda r: (r["i"], r["j"]))
-    ]
+    pair_rows = sorted(
+        (_pair_row(r, meta) for r in derived), key=lambda row: (str(row["a"]), str(row["b"]))
+    )
     _write_jsonl(out / "pairs.jsonl", pair_rows)
     _write_jsonl(out / "clusters.jsonl", clusters)
     _write_documents(out / "documents.jsonl", work, meta)
@@ -118,11 +109,28 @@ def write_outputs(
     }
 
 
+def _pair_row(r: dict[str, Any], meta: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    """A verified pair as written: ``a`` is the record whose id sorts first."""
+    a, b, original = meta[r["i"]]["id"], meta[r["j"]]["id"], r["original"]
+    if str(a) > str(b):
+        a, b = b, a
+        original = {"a": "b", "b": "a"}.get(original) if original else original
+    return {
+        "a": a,
+        "b": b,
+        "verdict": r["verdict"],
+        "score": r["score"],
+        "similarity": r.get("similarity"),
+        "extent": r.get("extent"),
+        "original": original,
+    }
+
+
 def _write_documents(path: Path, work: Path, meta: dict[int, dict[str, Any]]) -> None:
-    """The records of the documents in pairs, in input order, one JSON object per line."""
+    """The records of the documents in pairs, by id, one JSON object per line."""
     tmp = path.with_name(path.name + ".tmp")
     with tmp.open("w", encoding="utf-8") as sink:
-        for index in sorted(meta):
+        for index in sorted(meta, key=lambda i: (str(meta[i]["id"]), i)):
             record = {k: v for k, v in meta[index].items() if k != "origin"}
             record["text"] = text_of(str(work), index)
             sink.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -22,19 +22,27 @@ __all__ = ["verify_batch", "verify_pairs", "warm_up"]
 
 
 def verify_pairs(
-    work: str, pairs: np.ndarray, identical: np.ndarray, options: ScanOptions
+    work: str,
+    pairs: np.ndarray,
+    identical: np.ndarray,
+    flipped: np.ndarray,
+    options: ScanOptions,
 ) -> list[dict[str, Any]]:
     """Verify candidate pairs; one result per pair, in order.
 
     Identical texts are duplicates; :func:`detector.scan.triage.settle` settles clear
     copies and word-for-word edits from the word tokens; the rest go to ``compare``.
+    A ``flipped`` pair is read as ``(j, i)``, the scan's input-independent order, and
+    its result mirrored back, so that verdicts do not depend on the input order.
     """
     from detector.compare.pipeline import compare
 
     forget_old_scans(work)
     out: list[dict[str, Any]] = []
     prepare_words(work, np.unique(pairs[~identical]).tolist(), options.shingle_k)
-    for (i, j), same in zip(pairs.tolist(), identical.tolist(), strict=True):
+    for (i, j), same, flip in zip(
+        pairs.tolist(), identical.tolist(), flipped.tolist(), strict=True
+    ):
         if same:
             out.append(
                 {
@@ -49,8 +57,9 @@ def verify_pairs(
                 }
             )
             continue
+        x, y = (j, i) if flip else (i, j)
         k = options.shingle_k
-        settled = settle(words_of(work, i, k), words_of(work, j, k), k=k, lexicon=options.lexicon)
+        settled = settle(words_of(work, x, k), words_of(work, y, k), k=k, lexicon=options.lexicon)
         if settled is not None:
             out.append(
                 {
@@ -62,12 +71,12 @@ def verify_pairs(
                     # the comparison that grades similarity.
                     "similarity": None,
                     "extent": "whole",
-                    "original": settled.original,
+                    "original": _mirrored(settled.original, flip),
                     "by": settled.by,
                 }
             )
             continue
-        result = compare(document_of(work, i), document_of(work, j), lexicon=options.lexicon)
+        result = compare(document_of(work, x), document_of(work, y), lexicon=options.lexicon)
         out.append(
             {
                 "i": i,
@@ -76,18 +85,31 @@ def verify_pairs(
                 "score": round(result.score, 4),
                 "similarity": round(result.similarity, 4),
                 "extent": result.extent,
-                "original": result.original,
+                "original": _mirrored(result.original, flip),
                 "by": "compare",
             }
         )
     return out
 
 
+def _mirrored(original: str | None, flip: bool) -> str | None:
+    """``original`` of a pair read as ``(j, i)``, said of ``(i, j)``."""
+    if not flip or original is None:
+        return original
+    return "b" if original == "a" else "a"
+
+
 def verify_batch(
-    p: int, work: str, pairs: np.ndarray, identical: np.ndarray, *, options: ScanOptions
+    p: int,
+    work: str,
+    pairs: np.ndarray,
+    identical: np.ndarray,
+    flipped: np.ndarray,
+    *,
+    options: ScanOptions,
 ) -> tuple[int, list[dict[str, Any]]]:
     """:func:`verify_pairs` of batch ``p`` (an engine job); returns ``p`` and the results."""
-    return p, verify_pairs(work, pairs, identical, options)
+    return p, verify_pairs(work, pairs, identical, flipped, options)
 
 
 def warm_up(lexicon: bool) -> None:

@@ -44,6 +44,7 @@ __all__ = [
     "forget_old_scans",
     "load_meta",
     "prepare_words",
+    "release_caches",
     "save_array",
     "text_of",
     "words_of",
@@ -190,7 +191,13 @@ def forget_old_scans(work: str) -> None:
     stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
     if _STAMPS.get(work) == stamp:
         return
+    release_caches()
     _STAMPS[work] = stamp
+
+
+def release_caches() -> None:
+    """Forget every cached text and token list and close the open text files."""
+    _STAMPS.clear()
     for cache in (_locations, text_of, document_of):
         cache.cache_clear()
     for fd in _OPEN_FILES.values():
