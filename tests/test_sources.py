@@ -147,7 +147,7 @@ def test_jsonl_fixture() -> None:
         (
             "X",
             "4",
-            "missing text: no 'text' field (fields: 'id', 'body'); "
+            "missing text: no 'text' field (fields: 'id', 'story'); "
             "name the text field with --text-field",
         ),
     ]
@@ -286,10 +286,13 @@ def test_jsonl_field_map(tmp_path: Path) -> None:
     assert item == Record("d1", "Body.", "H", "2024", "s", f"{path}:1")
     [item] = run(path)
     assert isinstance(item, Rejected) and item.reason.startswith("missing id: no 'id' field")
+    # The parts left at their standard names are found under their aliases.
     [item] = run(path, fields=FieldMap(id="doc"))
+    assert item == Record("d1", "Body.", "H", "2024", "s", f"{path}:1")
+    [item] = run(path, fields=FieldMap(id="doc", text="story"))
     assert isinstance(item, Rejected)
     assert item.reason == (
-        "missing text: no 'text' field (fields: 'doc', 'body', 'headline', 'published', "
+        "missing text: no 'story' field (fields: 'doc', 'body', 'headline', 'published', "
         "'site'); name the text field with --text-field"
     )
 
@@ -378,12 +381,12 @@ CSV_CASES = [
     ("", [("X", "", "file is empty: a CSV file needs a header row naming its columns")]),
     ("\n\n", [("X", "", "file is empty: a CSV file needs a header row naming its columns")]),
     (
-        "id,body\n1,a\n",
+        "id,story\n1,a\n",
         [
             (
                 "X",
                 "",
-                "no 'text' column in the header (columns: 'id', 'body'); name it with --text-field",
+                "no 'text' column in the header (columns: 'id', 'story'); name it with --text-field",
             )
         ],
     ),

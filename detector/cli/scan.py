@@ -34,11 +34,16 @@ def scan(
             "or folders of .txt/.html/.json.",
         ),
     ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Output folder.")],
     jobs: Jobs = 0,
-    engine: Annotated[str, typer.Option("--engine", help="'local' (default) or 'dask'.")] = "local",
+    engine: Annotated[
+        str, typer.Option("--engine", metavar="local|dask", help="Where the work runs.")
+    ] = "local",
     scheduler: Annotated[
-        str | None, typer.Option("--scheduler", help="Dask scheduler address, with --engine dask.")
+        str | None,
+        typer.Option(
+            "--scheduler", metavar="ADDRESS", help="Dask scheduler address, with --engine dask."
+        ),
     ] = None,
     resume: Annotated[
         bool, typer.Option("--resume", help="Finish an interrupted scan in the same folder.")
@@ -55,7 +60,11 @@ def scan(
     max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
     output_format: Annotated[
         list[str] | None,
-        typer.Option("--format", help="Also write pairs and clusters as parquet or csv."),
+        typer.Option(
+            "--format",
+            metavar="parquet|csv",
+            help="Also write pairs and clusters in this format (may be repeated).",
+        ),
     ] = None,
     id_field: IdField = "id",
     text_field: TextField = "text",
@@ -63,10 +72,18 @@ def scan(
     date_field: DateField = "date",
     source_field: SourceField = "source",
     copy_threshold: Annotated[
-        float, typer.Option("--copy-threshold", help="Word 5-gram Jaccard for copy candidates.")
+        float,
+        typer.Option(
+            "--copy-threshold", metavar="0..1", help="Word 5-gram Jaccard for copy candidates."
+        ),
     ] = 0.5,
     spin_threshold: Annotated[
-        float, typer.Option("--spin-threshold", help="Skeleton 6-gram Jaccard for spun candidates.")
+        float,
+        typer.Option(
+            "--spin-threshold",
+            metavar="0..1",
+            help="Skeleton 6-gram Jaccard for spun candidates.",
+        ),
     ] = 0.2,
     no_lexicon: NoLexicon = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,

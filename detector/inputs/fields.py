@@ -4,6 +4,11 @@ Every reader (JSON Lines, CSV, Parquet, article files, WARC pages) hands each re
 it finds, as a mapping of field names to values, to :func:`make_record`, which checks
 the id, the text and the optional title, date and source the same way for all of
 them and names the first problem in one line.
+
+A part whose field keeps its standard name (``text``, ``title``, ``date``, ``source``)
+is also found under the names other tools give it (:data:`FIELD_ALIASES`): the first
+of the names a record (or a CSV header, a Parquet schema) has is used. A field named
+otherwise (``--date-field pub``) is looked up under that name only.
 """
 
 from __future__ import annotations
@@ -11,11 +16,28 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-__all__ = ["FieldMap", "ReadOptions", "Record", "Rejected", "first_surrogate", "make_record"]
+__all__ = [
+    "FIELD_ALIASES",
+    "FieldMap",
+    "ReadOptions",
+    "Record",
+    "Rejected",
+    "first_surrogate",
+    "make_record",
+]
+
+#: Other names of each part of a record, tried in order after the standard name.
+FIELD_ALIASES: dict[str, tuple[str, ...]] = {
+    "id": (),
+    "text": ("body", "content"),
+    "title": ("headline",),
+    "date": ("published", "published_at", "pubdate"),
+    "source": ("site", "publisher"),
+}
 
 
 @dataclass(frozen=True)
@@ -58,13 +80,37 @@ class Rejected:
 
 @dataclass(frozen=True)
 class FieldMap:
-    """Names of the fields that hold each part of a record in JSON, CSV and Parquet input."""
+    """Names of the fields that hold each part of a record in JSON, CSV and Parquet input.
+
+    Examples
+    --------
+    >>> FieldMap().names("date")
+    ('date', 'published', 'published_at', 'pubdate')
+    >>> FieldMap(date="issued").names("date")
+    ('issued',)
+    >>> FieldMap().find("date", ["id", "text", "published"])
+    'published'
+    """
 
     id: str = "id"
     text: str = "text"
     title: str = "title"
     date: str = "date"
     source: str = "source"
+
+    def names(self, part: str) -> tuple[str, ...]:
+        """The field names ``part`` is looked up under, in order.
+
+        The standard name brings its aliases (:data:`FIELD_ALIASES`); a name given
+        in its place stands alone.
+        """
+        name: str = getattr(self, part)
+        return (name, *FIELD_ALIASES[part]) if name == part else (name,)
+
+    def find(self, part: str, present: Container[str]) -> str:
+        """The first of :meth:`names` among the ``present`` field names, else the first name."""
+        names = self.names(part)
+        return next((n for n in names if n in present), names[0])
 
 
 @dataclass(frozen=True)
@@ -194,25 +240,26 @@ def make_record(
     def reject(reason: str, id_: str | None = None) -> Rejected:
         return Rejected(file, location, reason, id_)
 
-    raw_id = obj.get(fields.id, _MISSING)
+    id_name, text_name = fields.find("id", obj), fields.find("text", obj)
+    raw_id = obj.get(id_name, _MISSING)
     if raw_id is _MISSING or raw_id is None:
         if default_id is not None:
             raw_id = default_id
         elif raw_id is None:
-            return reject(f"missing id: field {fields.id!r} is null")
+            return reject(f"missing id: field {id_name!r} is null")
         else:
             advice = "; name the id field with --id-field" if hint else ""
-            return reject(f"missing id: no {fields.id!r} field{_fields_hint(obj)}{advice}")
+            return reject(f"missing id: no {id_name!r} field{_fields_hint(obj)}{advice}")
     id_ = _as_id(raw_id)
     if isinstance(id_, _Reason):
         return reject(str(id_))
 
-    text = obj.get(fields.text, _MISSING)
+    text = obj.get(text_name, _MISSING)
     if text is _MISSING:
         advice = "; name the text field with --text-field" if hint else ""
-        return reject(f"missing text: no {fields.text!r} field{_fields_hint(obj)}{advice}", id_)
+        return reject(f"missing text: no {text_name!r} field{_fields_hint(obj)}{advice}", id_)
     if text is None:
-        return reject(f"missing text: field {fields.text!r} is null", id_)
+        return reject(f"missing text: field {text_name!r} is null", id_)
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
@@ -241,7 +288,7 @@ def make_record(
 
     optional: dict[str, str | None] = {}
     for part in ("title", "date", "source"):
-        name = getattr(fields, part)
+        name = fields.find(part, obj)
         value = _optional(obj.get(name, _MISSING), name)
         if isinstance(value, _Reason):
             return reject(str(value), id_)
