@@ -19,7 +19,11 @@ from detector.scan.lsh import candidate_pairs
 from detector.scan.options import ScanOptions
 from detector.scan.workdir import atomic_write, chunk_ids
 
-__all__ = ["ESTIMATE_FLOOR", "candidate_stage", "content_rank", "estimated_similar"]
+__all__ = ["CHANNELS", "ESTIMATE_FLOOR", "candidate_stage", "content_rank", "estimated_similar"]
+
+#: The candidate channels, in the order of the bits of ``channels.npy``: the LSH
+#: channels of :attr:`ScanOptions.channels`, then identical content hashes.
+CHANNELS = ("copy", "spin", "entity", "identical")
 
 #: A bucketed pair goes on to verification when some channel's signature estimate of
 #: its Jaccard similarity reaches this share of that channel's threshold.
@@ -66,10 +70,12 @@ def candidate_stage(
     bands = np.concatenate([np.load(work / f"bands-{k:06d}.npy") for k in chunks], axis=1)
     found = []
     row = 0
-    for _, n_bands in options.channels:
-        found.append(
-            candidate_pairs(bands[row : row + n_bands], max_bucket=options.max_bucket, rank=rank)
-        )
+    for name, n_bands in options.channels:
+        if name == "entity" and not options.entity_channel:
+            found.append(np.empty((0, 2), dtype=np.int64))
+        else:
+            part = bands[row : row + n_bands]
+            found.append(candidate_pairs(part, max_bucket=options.max_bucket, rank=rank))
         row += n_bands
     # Identical texts: each member paired with the first of its group in rank order.
     order = np.argsort(rank)
@@ -82,17 +88,24 @@ def candidate_stage(
         firsts = order[group_start[same]]
         members = order[same]
         found.append(np.column_stack((np.minimum(firsts, members), np.maximum(firsts, members))))
+    else:
+        found.append(np.empty((0, 2), dtype=np.int64))
     pairs = np.concatenate(found).astype(np.int64)
     keys = np.unique(pairs[:, 0] * n + pairs[:, 1])
+    # Which channels found each pair: bit k for CHANNELS[k].
+    channels = np.zeros(len(keys), dtype=np.uint8)
+    for bit, part in enumerate(found):
+        channels[np.isin(keys, part[:, 0] * n + part[:, 1])] |= np.uint8(1 << bit)
     pairs = np.column_stack((keys // n, keys % n))
     identical = hashes[pairs[:, 0]] == hashes[pairs[:, 1]]
     bucketed = len(pairs)
     keep = identical | estimated_similar(work, chunks, pairs, options)
-    pairs, identical = pairs[keep], identical[keep]
+    pairs, identical, channels = pairs[keep], identical[keep], channels[keep]
     flipped = rank[pairs[:, 0]] > rank[pairs[:, 1]]
     np.save(work / "candidates.npy", pairs)
     np.save(work / "identical.npy", identical)
     np.save(work / "flipped.npy", flipped)
+    np.save(work / "channels.npy", channels)
     atomic_write(
         work / "candidates.json",
         json.dumps({"bucketed": bucketed, "kept": len(pairs)}).encode(),
@@ -131,7 +144,8 @@ def estimated_similar(
     floors = [
         ESTIMATE_FLOOR * options.copy_threshold,
         ESTIMATE_FLOOR * options.spin_threshold,
-        ESTIMATE_FLOOR * options.entity_threshold,
+        # No estimate reaches 2: an entity channel that is off lets nothing through.
+        ESTIMATE_FLOOR * options.entity_threshold if options.entity_channel else 2.0,
     ]
     keep = np.zeros(len(pairs), dtype=bool)
     group_keys = chunk_of[:, 0] * len(chunks) + chunk_of[:, 1]

@@ -20,6 +20,7 @@ import numpy as np
 
 from detector.errors import ConfigError
 from detector.models import DERIVED_VERDICTS
+from detector.scan.candidates import CHANNELS
 from detector.scan.cluster import clusters as find_clusters
 from detector.scan.cluster import date_originals
 from detector.scan.options import ScanOptions
@@ -79,6 +80,7 @@ def write_outputs(
         by_verdict[r["verdict"]] = by_verdict.get(r["verdict"], 0) + 1
         by_method[r["by"]] = by_method.get(r["by"], 0) + 1
     reused_ids = duplicate_ids(work)
+    channel_yield = _channel_yield(work, results)
     sizes = sorted((len(c["members"]) for c in clusters), reverse=True)
     return {
         "records_read": read,
@@ -90,6 +92,7 @@ def write_outputs(
         if (work / "candidates.json").exists()
         else len(results),
         "verified_by": by_verdict,
+        "channels": channel_yield,
         "settled_by": by_method,
         "pairs": len(pair_rows),
         "pairs_by_verdict": {v: c for v, c in by_verdict.items() if v in DERIVED_VERDICTS},
@@ -107,6 +110,33 @@ def write_outputs(
             "entity_bands": list(options.entity_bands),
         },
     }
+
+
+def _channel_yield(work: Path, results: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Per candidate channel: candidates it found (alone or with others), how many of
+    them were verified as pairs, that share (its yield), and the candidates and pairs
+    no other channel found (what the channel adds)."""
+    path = work / "channels.npy"
+    masks = np.load(path).tolist() if path.exists() else []
+    out: dict[str, dict[str, Any]] = {}
+    for bit, name in enumerate(CHANNELS):
+        found = derived = alone = alone_derived = 0
+        for mask, r in zip(masks, results, strict=True):
+            if mask & (1 << bit):
+                is_pair = r["verdict"] in DERIVED_VERDICTS
+                found += 1
+                derived += is_pair
+                if mask == 1 << bit:
+                    alone += 1
+                    alone_derived += is_pair
+        out[name] = {
+            "candidates": found,
+            "pairs": derived,
+            "yield": round(derived / found, 4) if found else None,
+            "candidates_only_here": alone,
+            "pairs_only_here": alone_derived,
+        }
+    return out
 
 
 def _pair_row(r: dict[str, Any], meta: dict[int, dict[str, Any]]) -> dict[str, Any]:

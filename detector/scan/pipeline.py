@@ -63,6 +63,7 @@ from detector.scan.workdir import (
     save_array,
     write_chunk_files,
 )
+from detector.text.normalize import prose_text
 
 __all__ = ["Progress", "ScanOptions", "ScanResult", "scan"]
 
@@ -113,7 +114,8 @@ def _ingest_chunk(
 ) -> int:
     """Parse, store and fingerprint chunk ``k`` (in a worker); returns ``k``."""
     texts = write_chunk_files(Path(work), k, [resolve(item) for item in items])
-    hashes, bands, signatures = fingerprint_batch(texts, options)
+    # Fingerprints of the prose, boilerplate stripped as compare strips it.
+    hashes, bands, signatures = fingerprint_batch([prose_text(t) for t in texts], options)
     save_array(Path(work) / f"hashes-{k:06d}.npy", hashes)
     save_array(Path(work) / f"bands-{k:06d}.npy", bands)
     save_array(Path(work) / f"signatures-{k:06d}.npy", signatures)

@@ -33,6 +33,7 @@ from cachetools import LRUCache
 
 from detector.inputs.records import Record, Rejected
 from detector.scan.triage import Words
+from detector.text.normalize import prose_text
 
 __all__ = [
     "WORK",
@@ -238,20 +239,21 @@ def prepare_words(work: str, indices: Sequence[int], k: int) -> None:
     """Tokenize, in one batch, the texts among ``indices`` not yet in the cache."""
     with _WORDS_LOCK:
         missing = sorted({i for i in indices if (work, i, k) not in _WORDS})
-    prepared = Words.batch([text_of(work, i) for i in missing], k)
+    prepared = Words.batch([prose_text(text_of(work, i)) for i in missing], k)
     with _WORDS_LOCK:
         for i, words in zip(missing, prepared, strict=True):
             _WORDS[(work, i, k)] = words
 
 
 def words_of(work: str, index: int, k: int) -> Words:
-    """The :class:`~detector.scan.triage.Words` of scanned record ``index`` (cached)."""
+    """The :class:`~detector.scan.triage.Words` of scanned record ``index``'s prose
+    (:func:`detector.text.normalize.prose_text`; cached)."""
     key = (work, index, k)
     with _WORDS_LOCK:
         found = _WORDS.get(key)
         if found is not None:
             return found
-    words = Words.batch([text_of(work, index)], k)[0]
+    words = Words.batch([prose_text(text_of(work, index))], k)[0]
     with _WORDS_LOCK:
         _WORDS[key] = words
     return words
