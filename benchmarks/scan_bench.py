@@ -334,11 +334,14 @@ def _rusage_report(path: str, extra: dict[str, Any]) -> None:
 
 
 def run_detector_child(docs: str, out: str, jobs: int, report: str) -> int:
-    """``python -m detector scan DOCS --out OUT --quiet --jobs J`` in this process."""
+    """``python -m detector scan DOCS --out OUT --quiet --jobs J [ARGS]`` in this process
+    (ARGS from ``$SCAN_BENCH_DETECTOR_ARGS``, e.g. ``--no-passages``)."""
     import runpy
+    import shlex
 
     started = time.perf_counter()
     sys.argv = ["detector", "scan", docs, "--out", out, "--quiet", "--jobs", str(jobs)]
+    sys.argv += shlex.split(os.environ.get("SCAN_BENCH_DETECTOR_ARGS", ""))
     code: Any = 0
     try:
         runpy.run_module("detector", run_name="__main__", alter_sys=True)

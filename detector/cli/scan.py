@@ -85,6 +85,13 @@ def scan(
             help="Skeleton 6-gram Jaccard for spun candidates.",
         ),
     ] = 0.2,
+    passages: Annotated[
+        bool,
+        typer.Option(
+            "--passages/--no-passages",
+            help="Also look for passages lifted into longer texts (the passage channel).",
+        ),
+    ] = True,
     no_lexicon: NoLexicon = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
 ) -> None:
@@ -102,6 +109,7 @@ def scan(
             spin_threshold=spin_threshold,
             lexicon=not no_lexicon,
             max_bytes=max_bytes,
+            passage_channel=passages,
             fields=field_map(id_field, text_field, title_field, date_field, source_field),
         )
         show = not quiet and sys.stderr.isatty()

@@ -15,15 +15,25 @@ from pathlib import Path
 
 import numpy as np
 
+from detector.scan.anchors import anchor_pairs
 from detector.scan.lsh import candidate_pairs
 from detector.scan.options import ScanOptions
 from detector.scan.workdir import atomic_write, chunk_ids
 
-__all__ = ["CHANNELS", "ESTIMATE_FLOOR", "candidate_stage", "content_rank", "estimated_similar"]
+__all__ = [
+    "CHANNELS",
+    "ESTIMATE_FLOOR",
+    "PASSAGE",
+    "candidate_stage",
+    "content_rank",
+    "estimated_similar",
+]
 
 #: The candidate channels, in the order of the bits of ``channels.npy``: the LSH
 #: channels of :attr:`ScanOptions.channels`, then identical content hashes.
-CHANNELS = ("copy", "spin", "entity", "identical")
+CHANNELS = ("copy", "spin", "entity", "passage", "identical")
+#: The bit of the passage channel in ``channels.npy``.
+PASSAGE = 1 << CHANNELS.index("passage")
 
 #: A bucketed pair goes on to verification when some channel's signature estimate of
 #: its Jaccard similarity reaches this share of that channel's threshold.
@@ -32,7 +42,7 @@ ESTIMATE_FLOOR = 0.5
 
 def candidate_stage(
     work: Path, options: ScanOptions
-) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Find the candidate pairs of the scan in ``work``, and checkpoint them.
 
     Also writes ``locations.npy`` (where each document's text lives) for verification.
@@ -65,7 +75,8 @@ def candidate_stage(
     np.save(work / "locations.npy", np.concatenate(locations))
     if n < 2:
         empty = np.empty((0, 2), dtype=np.int64)
-        return n, empty, np.empty(0, dtype=bool), np.empty(0, dtype=bool)
+        none = np.empty(0, dtype=bool)
+        return n, empty, none, none, np.empty(0, dtype=np.uint8)
     rank = content_rank(work, chunks, hashes)
     bands = np.concatenate([np.load(work / f"bands-{k:06d}.npy") for k in chunks], axis=1)
     found = []
@@ -77,6 +88,7 @@ def candidate_stage(
             part = bands[row : row + n_bands]
             found.append(candidate_pairs(part, max_bucket=options.max_bucket, rank=rank))
         row += n_bands
+    found.append(_passage_pairs(work, chunks, options))
     # Identical texts: each member paired with the first of its group in rank order.
     order = np.argsort(rank)
     sorted_hashes = hashes[order]
@@ -99,7 +111,8 @@ def candidate_stage(
     pairs = np.column_stack((keys // n, keys % n))
     identical = hashes[pairs[:, 0]] == hashes[pairs[:, 1]]
     bucketed = len(pairs)
-    keep = identical | estimated_similar(work, chunks, pairs, options)
+    from_passage = (channels & PASSAGE).astype(bool)
+    keep = identical | from_passage | estimated_similar(work, chunks, pairs, options)
     pairs, identical, channels = pairs[keep], identical[keep], channels[keep]
     flipped = rank[pairs[:, 0]] > rank[pairs[:, 1]]
     np.save(work / "candidates.npy", pairs)
@@ -110,7 +123,25 @@ def candidate_stage(
         work / "candidates.json",
         json.dumps({"bucketed": bucketed, "kept": len(pairs)}).encode(),
     )
-    return n, pairs, identical, flipped
+    return n, pairs, identical, flipped, channels
+
+
+def _passage_pairs(work: Path, chunks: list[int], options: ScanOptions) -> np.ndarray:
+    """The passage channel's pairs (:mod:`detector.scan.anchors`), by scan position."""
+    if not options.passage_channel:
+        return np.empty((0, 2), dtype=np.int64)
+    owners, anchors = [], []
+    start = 0
+    for k in chunks:
+        owners.append(np.load(work / f"anchor-owners-{k:06d}.npy").astype(np.int64) + start)
+        anchors.append(np.load(work / f"anchors-{k:06d}.npy"))
+        start += len(np.load(work / f"hashes-{k:06d}.npy", mmap_mode="r"))
+    return anchor_pairs(
+        np.concatenate(owners),
+        np.concatenate(anchors),
+        min_shared=options.anchor_min_shared,
+        max_df=options.anchor_max_df,
+    )
 
 
 def content_rank(work: Path, chunks: list[int], hashes: np.ndarray) -> np.ndarray:

@@ -48,6 +48,16 @@ class ScanOptions:
     #: candidates no other channel found, of which 642 were called pairs and 601 of
     #: those were wrong (benchmarks/README.md).
     entity_channel: bool = False
+    #: Also make candidates of texts sharing a passage (:mod:`detector.scan.anchors`):
+    #: sampled word 5-grams (1 in ``anchor_mod``), at least ``anchor_min_shared`` in
+    #: common, each held by at most ``anchor_max_df`` texts; a candidate of this
+    #: channel alone is verified only when the texts share a run of
+    #: ``min_passage_run`` words.
+    passage_channel: bool = True
+    anchor_mod: int = 8
+    anchor_min_shared: int = 3
+    anchor_max_df: int = 20
+    min_passage_run: int = 30
     fields: FieldMap = field(default_factory=FieldMap)
 
     def __post_init__(self) -> None:

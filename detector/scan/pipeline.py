@@ -49,6 +49,7 @@ from detector.inputs.records import (
     resolve,
 )
 from detector.parallel import Engine, ordered_map
+from detector.scan.anchors import passage_anchors
 from detector.scan.candidates import candidate_stage
 from detector.scan.fingerprint import fingerprint_batch
 from detector.scan.options import ScanOptions
@@ -115,7 +116,12 @@ def _ingest_chunk(
     """Parse, store and fingerprint chunk ``k`` (in a worker); returns ``k``."""
     texts = write_chunk_files(Path(work), k, [resolve(item) for item in items])
     # Fingerprints of the prose, boilerplate stripped as compare strips it.
-    hashes, bands, signatures = fingerprint_batch([prose_text(t) for t in texts], options)
+    prose = [prose_text(t) for t in texts]
+    hashes, bands, signatures = fingerprint_batch(prose, options)
+    if options.passage_channel:
+        owner, anchors = passage_anchors(prose, k=options.shingle_k, mod=options.anchor_mod)
+        save_array(Path(work) / f"anchor-owners-{k:06d}.npy", owner.astype(np.int32))
+        save_array(Path(work) / f"anchors-{k:06d}.npy", anchors)
     save_array(Path(work) / f"hashes-{k:06d}.npy", hashes)
     save_array(Path(work) / f"bands-{k:06d}.npy", bands)
     save_array(Path(work) / f"signatures-{k:06d}.npy", signatures)
@@ -130,6 +136,7 @@ def _verify_stage(
     pairs: np.ndarray,
     identical: np.ndarray,
     flipped: np.ndarray,
+    channels: np.ndarray,
     options: ScanOptions,
     engine: Engine,
     progress: Progress | None,
@@ -142,7 +149,14 @@ def _verify_stage(
             if (work / f"verified-{p:06d}.done").exists():
                 continue
             end = start + batch
-            yield (p, str(work), pairs[start:end], identical[start:end], flipped[start:end])
+            yield (
+                p,
+                str(work),
+                pairs[start:end],
+                identical[start:end],
+                flipped[start:end],
+                channels[start:end],
+            )
 
     done = sum(1 for p in range(len(parts)) if (work / f"verified-{p:06d}.done").exists())
     for p, results in ordered_map(engine, partial(verify_batch, options=options), jobs()):
@@ -244,14 +258,14 @@ def scan(
         t = time.perf_counter()
         # Workers load what verification needs while this process finds candidates.
         warming = [engine.submit(warm_up, options.lexicon) for _ in range(engine.workers)]
-        scanned, pairs, identical, flipped = candidate_stage(work, options)
+        scanned, pairs, identical, flipped, channels = candidate_stage(work, options)
         for handle in warming:
             engine.result(handle)
         if not scanned:
             _no_records(work, read, inputs)
         timings["candidates"] = time.perf_counter() - t
         t = time.perf_counter()
-        _verify_stage(work, pairs, identical, flipped, options, engine, progress)
+        _verify_stage(work, pairs, identical, flipped, channels, options, engine, progress)
         timings["verify"] = time.perf_counter() - t
     t = time.perf_counter()
     n_parts = (len(pairs) + options.verify_batch - 1) // options.verify_batch

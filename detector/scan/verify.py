@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from detector.scan.anchors import longest_shared_run
+from detector.scan.candidates import PASSAGE
 from detector.scan.options import ScanOptions
 from detector.scan.triage import cached_frequencies, settle
 from detector.scan.workdir import document_of, forget_old_scans, prepare_words, words_of
@@ -26,6 +28,7 @@ def verify_pairs(
     pairs: np.ndarray,
     identical: np.ndarray,
     flipped: np.ndarray,
+    channels: np.ndarray,
     options: ScanOptions,
 ) -> list[dict[str, Any]]:
     """Verify candidate pairs; one result per pair, in order.
@@ -33,16 +36,17 @@ def verify_pairs(
     Identical texts are duplicates; :func:`detector.scan.triage.settle` settles clear
     copies and word-for-word edits from the word tokens; the rest go to ``compare``.
     A ``flipped`` pair is read as ``(j, i)``, the scan's input-independent order, and
-    its result mirrored back, so that verdicts do not depend on the input order.
+    its result mirrored back, so that verdicts do not depend on the input order. A
+    pair only the passage channel found goes further only when the texts share a run
+    of ``min_passage_run`` words (:func:`detector.scan.anchors.longest_shared_run`).
     """
     from detector.compare.pipeline import compare
 
     forget_old_scans(work)
     out: list[dict[str, Any]] = []
     prepare_words(work, np.unique(pairs[~identical]).tolist(), options.shingle_k)
-    for (i, j), same, flip in zip(
-        pairs.tolist(), identical.tolist(), flipped.tolist(), strict=True
-    ):
+    rows = zip(pairs.tolist(), identical.tolist(), flipped.tolist(), channels.tolist(), strict=True)
+    for (i, j), same, flip, found_by in rows:
         if same:
             out.append(
                 {
@@ -59,6 +63,23 @@ def verify_pairs(
             continue
         x, y = (j, i) if flip else (i, j)
         k = options.shingle_k
+        if found_by == PASSAGE:
+            run = longest_shared_run(words_of(work, x, k).hashes, words_of(work, y, k).hashes, k)
+            if run < options.min_passage_run:
+                # Stock phrases in common, no passage: nothing was lifted.
+                out.append(
+                    {
+                        "i": i,
+                        "j": j,
+                        "verdict": "related",
+                        "score": 0.0,
+                        "similarity": None,
+                        "extent": None,
+                        "original": None,
+                        "by": "no_passage",
+                    }
+                )
+                continue
         settled = settle(words_of(work, x, k), words_of(work, y, k), k=k, lexicon=options.lexicon)
         if settled is not None:
             out.append(
@@ -105,11 +126,12 @@ def verify_batch(
     pairs: np.ndarray,
     identical: np.ndarray,
     flipped: np.ndarray,
+    channels: np.ndarray,
     *,
     options: ScanOptions,
 ) -> tuple[int, list[dict[str, Any]]]:
     """:func:`verify_pairs` of batch ``p`` (an engine job); returns ``p`` and the results."""
-    return p, verify_pairs(work, pairs, identical, flipped, options)
+    return p, verify_pairs(work, pairs, identical, flipped, channels, options)
 
 
 def warm_up(lexicon: bool) -> None:
