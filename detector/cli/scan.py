@@ -92,6 +92,14 @@ def scan(
             help="Also look for passages lifted into longer texts (the passage channel).",
         ),
     ] = True,
+    rewrites: Annotated[
+        bool,
+        typer.Option(
+            "--rewrites/--no-rewrites",
+            help="Also make candidates of texts sharing their names and numbers, to find "
+            "human rewrites; on wire copy most such candidates are templated stories.",
+        ),
+    ] = False,
     no_lexicon: NoLexicon = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
 ) -> None:
@@ -110,6 +118,7 @@ def scan(
             lexicon=not no_lexicon,
             max_bytes=max_bytes,
             passage_channel=passages,
+            entity_channel=rewrites,
             fields=field_map(id_field, text_field, title_field, date_field, source_field),
         )
         show = not quiet and sys.stderr.isatty()
