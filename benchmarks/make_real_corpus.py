@@ -895,16 +895,7 @@ def make_copy(seed: int, task: Task) -> tuple[dict[str, Any], dict[str, Any]]:
         doc = make_partial(rng, base, host)
         extra = {"host": _ref_id(pool(), host_ref), "words": doc.pop("words")}
     elif kind == "spun":
-        from detector.lab.spinner import spin
-
-        thesaurus = "wordnet" if serial % 2 == 0 else "moby"
-        strength = round(rng.uniform(0.3, 0.7), 3)
-        result = spin(
-            base["text"],
-            strength=strength,
-            seed=rng.randrange(2**31),
-            thesaurus=make_corpus._thesaurus(thesaurus),
-        )
+        result, strength, thesaurus = make_corpus.spun_copy(base["text"], rng, serial)
         text = result.text
         if base["text"].startswith(base["title"] + "\n"):
             title = text.split("\n", 1)[0]
@@ -998,45 +989,21 @@ def make_real_corpus(
     tmp = f".tmp-{os.getpid()}"
     names = ("docs.jsonl", "truth.jsonl", "pan_reuse.jsonl")
     temps = {name: out / f"{name}{tmp}" for name in names}
-    done = 0
     try:
         with (
             temps["docs.jsonl"].open("w", encoding="utf-8") as docs_fh,
             temps["truth.jsonl"].open("w", encoding="utf-8") as truth_fh,
         ):
-            pool_ = None
-            if jobs > 1 and len(work) > 1:
-                import multiprocessing as mp
-
-                ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context()
-                pool_ = ctx.Pool(
-                    min(jobs, len(work)), initializer=_init_worker, initargs=(str(folder),)
-                )
-                results: Iterator[list[tuple[str, str | None]]] = pool_.imap(_generate_star, work)
-            else:
-                results = map(_generate_star, work)
-            try:
-                for chunk in results:
-                    for line, truth in chunk:
-                        docs_fh.write(line + "\n")
-                        if truth is not None:
-                            truth_fh.write(truth + "\n")
-                    done += len(chunk)
-                    if progress:
-                        rate = done / (time.perf_counter() - started)
-                        print(
-                            f"\r{done:,}/{n_docs:,} docs ({rate:,.0f}/s)", end="", file=sys.stderr
-                        )
-            except BaseException:
-                if pool_ is not None:
-                    pool_.terminate()
-                    pool_.join()
-                    pool_ = None
-                raise
-            finally:
-                if pool_ is not None:
-                    pool_.close()
-                    pool_.join()
+            make_corpus.write_chunks(
+                work,
+                _generate_star,
+                docs_fh,
+                truth_fh,
+                jobs=jobs,
+                initializer=_init_worker,
+                initargs=(str(folder),),
+                progress=(started, n_docs) if progress else None,
+            )
         with temps["pan_reuse.jsonl"].open("w", encoding="utf-8") as fh:
             for link in links:
                 fh.write(json.dumps(link) + "\n")

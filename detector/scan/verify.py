@@ -40,77 +40,63 @@ def verify_pairs(
     pair only the passage channel found goes further only when the texts share a run
     of ``min_passage_run`` words (:func:`detector.scan.anchors.longest_shared_run`).
     """
-    from detector.compare.pipeline import compare
-
     forget_old_scans(work)
     out: list[dict[str, Any]] = []
     prepare_words(work, np.unique(pairs[~identical]).tolist(), options.shingle_k)
     rows = zip(pairs.tolist(), identical.tolist(), flipped.tolist(), channels.tolist(), strict=True)
     for (i, j), same, flip, found_by in rows:
-        if same:
-            out.append(
-                {
-                    "i": i,
-                    "j": j,
-                    "verdict": "duplicate",
-                    "score": 1.0,
-                    "similarity": 1.0,
-                    "extent": "whole",
-                    "original": None,
-                    "by": "identical",
-                }
-            )
-            continue
-        x, y = (j, i) if flip else (i, j)
-        k = options.shingle_k
-        if found_by == PASSAGE:
-            run = longest_shared_run(words_of(work, x, k).hashes, words_of(work, y, k).hashes, k)
-            if run < options.min_passage_run:
-                # Stock phrases in common, no passage: nothing was lifted.
-                out.append(
-                    {
-                        "i": i,
-                        "j": j,
-                        "verdict": "related",
-                        "score": 0.0,
-                        "similarity": None,
-                        "extent": None,
-                        "original": None,
-                        "by": "no_passage",
-                    }
-                )
-                continue
-        settled = settle(words_of(work, x, k), words_of(work, y, k), k=k, lexicon=options.lexicon)
-        if settled is not None:
-            out.append(
-                {
-                    "i": i,
-                    "j": j,
-                    "verdict": settled.verdict,
-                    "score": settled.score,
-                    # The cheap checks settle whole-text copies and spins only, without
-                    # the comparison that grades similarity.
-                    "similarity": None,
-                    "extent": "whole",
-                    "original": _mirrored(settled.original, flip),
-                    "by": settled.by,
-                }
-            )
-            continue
-        result = compare(document_of(work, x), document_of(work, y), lexicon=options.lexicon)
-        out.append(
-            {
-                "i": i,
-                "j": j,
-                "verdict": result.verdict,
-                "score": round(result.score, 4),
-                "similarity": round(result.similarity, 4),
-                "extent": result.extent,
-                "original": _mirrored(result.original, flip),
-                "by": "compare",
-            }
-        )
+        out.append({"i": i, "j": j, **_verify_one(work, i, j, same, flip, found_by, options)})
     return out
+
+
+def _verify_one(
+    work: str, i: int, j: int, same: bool, flip: bool, found_by: int, options: ScanOptions
+) -> dict[str, Any]:
+    """The verdict of one candidate pair (see :func:`verify_pairs`), without ``i``/``j``."""
+    from detector.compare.pipeline import compare
+
+    if same:
+        return _result("duplicate", 1.0, 1.0, "whole", None, "identical")
+    x, y = (j, i) if flip else (i, j)
+    k = options.shingle_k
+    if found_by == PASSAGE:
+        run = longest_shared_run(words_of(work, x, k).hashes, words_of(work, y, k).hashes, k)
+        if run < options.min_passage_run:
+            # Stock phrases in common, no passage: nothing was lifted.
+            return _result("related", 0.0, None, None, None, "no_passage")
+    settled = settle(words_of(work, x, k), words_of(work, y, k), k=k, lexicon=options.lexicon)
+    if settled is not None:
+        # The cheap checks settle whole-text copies and spins only, without the
+        # comparison that grades similarity.
+        original = _mirrored(settled.original, flip)
+        return _result(settled.verdict, settled.score, None, "whole", original, settled.by)
+    result = compare(document_of(work, x), document_of(work, y), lexicon=options.lexicon)
+    return _result(
+        result.verdict,
+        round(result.score, 4),
+        round(result.similarity, 4),
+        result.extent,
+        _mirrored(result.original, flip),
+        "compare",
+    )
+
+
+def _result(
+    verdict: str,
+    score: float,
+    similarity: float | None,
+    extent: str | None,
+    original: str | None,
+    by: str,
+) -> dict[str, Any]:
+    return {
+        "verdict": verdict,
+        "score": score,
+        "similarity": similarity,
+        "extent": extent,
+        "original": original,
+        "by": by,
+    }
 
 
 def _mirrored(original: str | None, flip: bool) -> str | None:
