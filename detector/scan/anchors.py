@@ -45,6 +45,26 @@ def passage_anchors(
     >>> len(shared) > 3, bool((owner == 1).any())
     (True, False)
     """
+    found = [np.empty(0, np.int64)]
+    start = 0
+    while start < len(texts):
+        # Blocks of about BLOCK_CHARS characters: the tokenizer's arrays stay small.
+        end, size = start, 0
+        while end < len(texts) and (end == start or size < BLOCK_CHARS):
+            size += len(texts[end])
+            end += 1
+        found.append(_block_anchors(texts[start:end], start, k, mod))
+        start = end
+    keys = np.concatenate(found)
+    return keys >> 32, (keys & 0xFFFFFFFF).astype(np.uint32)
+
+
+#: Characters of text tokenized at once.
+BLOCK_CHARS = 1 << 20
+
+
+def _block_anchors(texts: Sequence[str], first: int, k: int, mod: int) -> np.ndarray:
+    """``(owner << 32) | anchor`` keys of a block of texts, owners counted from ``first``."""
     prepared = [prepare_text(t) for t in texts]
     hashes: list[np.ndarray] = [np.empty(0, np.uint64)] * len(texts)
     fast = [i for i, p in enumerate(prepared) if p.isascii()]
@@ -61,11 +81,10 @@ def passage_anchors(
     flat = np.concatenate(hashes) if hashes else np.empty(0, np.uint64)
     grams, inside = gram_windows(flat, offsets, k)
     if not len(grams):
-        return np.empty(0, np.int64), np.empty(0, np.uint32)
-    owner = np.searchsorted(offsets, np.arange(len(grams)), side="right") - 1
+        return np.empty(0, np.int64)
+    owner = np.searchsorted(offsets, np.arange(len(grams)), side="right") - 1 + first
     chosen = inside & (grams % np.uint32(mod) == 0)
-    keys = np.unique(owner[chosen].astype(np.int64) << 32 | grams[chosen].astype(np.int64))
-    return keys >> 32, (keys & 0xFFFFFFFF).astype(np.uint32)
+    return np.unique(owner[chosen].astype(np.int64) << 32 | grams[chosen].astype(np.int64))
 
 
 def anchor_pairs(
