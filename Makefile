@@ -34,9 +34,10 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest -q
 
-## corpus: regenerate the generated parts of corpus/ (seeded, byte-identical)
+## corpus: regenerate the generated parts of corpus/ (seeded, byte-identical) and the README's examples/
 corpus: $(STAMP)
 	$(BIN)/python scripts/make_corpus.py
+	$(BIN)/python scripts/make_examples.py
 
 ## train: refit the verdict model on the train split, tuned on dev
 train: $(STAMP)

@@ -446,16 +446,8 @@ def make_copy(
         title = Personaliser(rng, base["_mapping"])(rng.choice(pools().headlines))
         text = title + "\n\n" + "\n\n".join(paras)
     elif kind == "spun":
-        from detector.lab.spinner import spin
-
-        thesaurus = "wordnet" if spun_serial % 2 == 0 else "moby"
-        strength = round(rng.uniform(0.3, 0.7), 3)
-        text = spin(
-            base["text"],
-            strength=strength,
-            seed=rng.randrange(2**31),
-            thesaurus=_thesaurus(thesaurus),
-        ).text
+        spun, strength, thesaurus = spun_copy(base["text"], rng, spun_serial)
+        text = spun.text
         title = text.split("\n", 1)[0]
         extra = {"strength": strength, "thesaurus": thesaurus}
     else:
@@ -532,6 +524,67 @@ def _chunks(tasks: list[Task], size: int) -> Iterator[list[Task]]:
         yield tasks[i : i + size]
 
 
+def spun_copy(text: str, rng: random.Random, serial: int) -> tuple[Any, float, str]:
+    """``text`` spun at a strength drawn from [0.3, 0.7], by the WordNet thesaurus for
+    even ``serial`` numbers and the Moby table for odd ones: the spinner's result, the
+    strength and the thesaurus."""
+    from detector.lab.spinner import spin
+
+    thesaurus = "wordnet" if serial % 2 == 0 else "moby"
+    strength = round(rng.uniform(0.3, 0.7), 3)
+    spun = spin(text, strength=strength, seed=rng.randrange(2**31), thesaurus=_thesaurus(thesaurus))
+    return spun, strength, thesaurus
+
+
+def write_chunks(
+    work: Sequence[Any],
+    generate: Any,
+    docs_fh: Any,
+    truth_fh: Any,
+    *,
+    jobs: int,
+    initializer: Any = None,
+    initargs: tuple[Any, ...] = (),
+    progress: tuple[float, int] | None = None,
+) -> int:
+    """``generate(item)`` for each work item, in ``jobs`` processes, results written in
+    order: each result is a list of (document line, truth line or None). On an error or
+    Ctrl-C the pool is terminated. ``progress`` is (start time, total documents) for a
+    count on stderr. Returns the documents written.
+    """
+    pool = None
+    if jobs > 1 and len(work) > 1:
+        import multiprocessing as mp
+
+        ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context()
+        pool = ctx.Pool(min(jobs, len(work)), initializer=initializer, initargs=initargs)
+        results: Iterator[list[tuple[str, str | None]]] = pool.imap(generate, work)
+    else:
+        results = map(generate, work)
+    done = 0
+    try:
+        for chunk in results:
+            for line, truth in chunk:
+                docs_fh.write(line + "\n")
+                if truth is not None:
+                    truth_fh.write(truth + "\n")
+            done += len(chunk)
+            if progress:
+                rate = done / (time.perf_counter() - progress[0])
+                print(f"\r{done:,}/{progress[1]:,} docs ({rate:,.0f}/s)", end="", file=sys.stderr)
+    except BaseException:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+            pool = None
+        raise
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
+    return done
+
+
 def _generate_star(args: tuple[int, list[Task]]) -> list[tuple[str, str | None]]:
     return generate_chunk(*args)
 
@@ -554,41 +607,19 @@ def make_corpus(
     # once (e.g. two benchmarks sharing a cache) write identical bytes and never mix
     tmp = f".tmp-{os.getpid()}"
     docs_tmp, truth_tmp = out / f"docs.jsonl{tmp}", out / f"truth.jsonl{tmp}"
-    done = 0
     with (
         docs_tmp.open("w", encoding="utf-8") as docs_fh,
         truth_tmp.open("w", encoding="utf-8") as truth_fh,
     ):
-        pool = None
-        if jobs > 1 and len(work) > 1:
-            import multiprocessing as mp
-
-            ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context()
-            pool = ctx.Pool(min(jobs, len(work)), initializer=pools)
-            results: Iterator[list[tuple[str, str | None]]] = pool.imap(_generate_star, work)
-        else:
-            results = map(_generate_star, work)
         try:
-            for chunk in results:
-                for line, truth in chunk:
-                    docs_fh.write(line + "\n")
-                    if truth is not None:
-                        truth_fh.write(truth + "\n")
-                done += len(chunk)
-                if progress:
-                    rate = done / (time.perf_counter() - started)
-                    print(f"\r{done:,}/{n_docs:,} docs ({rate:,.0f}/s)", end="", file=sys.stderr)
+            write_chunks(
+                work, _generate_star, docs_fh, truth_fh, jobs=jobs, initializer=pools,
+                progress=(started, n_docs) if progress else None,
+            )  # fmt: skip
         except BaseException:
-            if pool is not None:
-                pool.terminate()
-                pool = None
             docs_tmp.unlink(missing_ok=True)
             truth_tmp.unlink(missing_ok=True)
             raise
-        finally:
-            if pool is not None:
-                pool.close()
-                pool.join()
     if progress:
         print(file=sys.stderr)
     docs_tmp.replace(out / "docs.jsonl")

@@ -12,13 +12,15 @@ a request never holds the interpreter of the process serving the others.
 from __future__ import annotations
 
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 from detector.errors import ConfigError
 
-__all__ = ["DaskEngine", "Engine", "LocalEngine", "make_engine", "ordered_map"]
+__all__ = ["DaskEngine", "Engine", "LocalEngine", "make_engine", "ordered_map", "running"]
 
 
 class Engine(Protocol):
@@ -30,7 +32,32 @@ class Engine(Protocol):
 
     def result(self, handle: Any) -> Any: ...
 
-    def close(self) -> None: ...
+    def ready(self, handle: Any) -> bool:
+        """Whether ``result(handle)`` would return without waiting."""
+        ...
+
+    def close(self, *, abort: bool = False) -> None:
+        """Release the workers: after the jobs in flight, or at once with ``abort``."""
+        ...
+
+
+@contextmanager
+def running(engine: Engine) -> Iterator[Engine]:
+    """Close ``engine`` on the way out; on an error or Ctrl-C, abort its jobs in flight."""
+    try:
+        yield engine
+    except BaseException:
+        engine.close(abort=True)
+        raise
+    engine.close()
+
+
+def _ignore_interrupts(initializer: Callable[[], None] | None = None) -> None:
+    # Ctrl-C reaches the whole process group: workers leave it to the main process,
+    # which aborts the pool, so no worker prints a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if initializer is not None:
+        initializer()
 
 
 class _Done:
@@ -77,7 +104,9 @@ class LocalEngine:
             ctx = mp.get_context(method)
             if method == "forkserver" and initializer is not None:
                 ctx.set_forkserver_preload([initializer.__module__])
-            self._pool = ctx.Pool(self.workers, initializer=initializer)
+            self._pool = ctx.Pool(
+                self.workers, initializer=_ignore_interrupts, initargs=(initializer,)
+            )
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Any:
         if self._pool is None:
@@ -88,6 +117,9 @@ class LocalEngine:
         if isinstance(handle, _Done):
             return handle.value
         return handle.get()
+
+    def ready(self, handle: Any) -> bool:
+        return isinstance(handle, _Done) or bool(handle.ready())
 
     def submit_then(
         self,
@@ -111,14 +143,14 @@ class LocalEngine:
             return
         self._pool.apply_async(fn, args, callback=done, error_callback=failed)
 
-    def close(self, *, cancel: bool = False) -> None:
-        """Wait for the submitted work and stop the workers; with ``cancel``, stop them now.
+    def close(self, *, abort: bool = False) -> None:
+        """Wait for the submitted work and stop the workers; with ``abort``, stop them now.
 
         A task whose worker died never finishes, and waiting for it would never end:
-        ``cancel`` is for an owner that has given up on what is still running.
+        ``abort`` is also for an owner that has given up on what is still running.
         """
         if self._pool is not None:
-            if cancel:
+            if abort:
                 self._pool.terminate()
             else:
                 self._pool.close()
@@ -152,7 +184,12 @@ class DaskEngine:
     def result(self, handle: Any) -> Any:
         return handle.result()
 
-    def close(self) -> None:
+    def ready(self, handle: Any) -> bool:
+        return bool(handle.done())
+
+    def close(self, *, abort: bool = False) -> None:
+        if abort:
+            self._client.cancel(list(self._client.futures.values()))
         self._client.close()
 
 
@@ -174,12 +211,18 @@ def ordered_map(
     *,
     window: int | None = None,
 ) -> Iterator[Any]:
-    """``fn(*args)`` for each argument tuple, results in order, at most ``window`` in flight."""
+    """``fn(*args)`` for each argument tuple, results in order, at most ``window`` in flight.
+
+    Finished results are handed on as soon as all before them are, before the next
+    argument is drawn (which may wait on a slow input): a caller's checkpoints land early.
+    """
     limit = window or 2 * engine.workers
     pending: deque[Any] = deque()
     for args in arguments:
         pending.append(engine.submit(fn, *args))
         if len(pending) >= limit:
+            yield engine.result(pending.popleft())
+        while pending and engine.ready(pending[0]):
             yield engine.result(pending.popleft())
     while pending:
         yield engine.result(pending.popleft())

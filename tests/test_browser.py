@@ -141,3 +141,27 @@ def test_check_and_side_by_side_in_chromium(server: str, browser: Any) -> None:
     assert shot.stat().st_size > 10_000
     assert errors == []
     page.close()
+
+
+def test_paragraphs_and_lines_shown_once_in_chromium(server: str, browser: Any) -> None:
+    """Each paragraph is a block and each line break shows once: the newline, not its <br> too."""
+    a = (
+        "Council approves harbour budget\n\n"
+        "The city council approved the harbour budget on Monday.\n"
+        "The vote was 9 to 2.\n\n"
+        "Work starts in May, the mayor said."
+    )
+    b = a.replace("approved", "passed")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(30_000)
+    page.goto(server + "/compare")
+    page.fill("textarea#a", a)
+    page.fill("textarea#b", b)
+    page.click("#compare")
+    page.wait_for_selector("#text-a")
+    for side, text in (("a", a), ("b", b)):
+        shown = page.locator(f"#text-{side} p")
+        assert shown.count() == 3
+        assert [shown.nth(i).inner_text() for i in range(3)] == text.split("\n\n")
+    assert page.locator("h1").inner_text().startswith("Comparison: Council approves harbour budget")
+    page.close()

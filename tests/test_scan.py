@@ -178,7 +178,7 @@ def test_a_second_scan_into_the_same_folder_does_not_see_the_first(scanned, smal
     options = ScanOptions(chunk_size=40, verify_batch=25)
     engine = LocalEngine(1)  # one process: the caches outlive the first scan
     scan([small_corpus], tmp_path / "out", options=options, engine=engine)
-    scan([shuffled], tmp_path / "out", options=options, engine=engine)
+    scan([shuffled], tmp_path / "out", options=options, engine=engine, force=True)
     scan([shuffled], tmp_path / "fresh", options=options, engine=LocalEngine(1))
     assert _outputs(tmp_path / "out") == _outputs(tmp_path / "fresh")
 
@@ -240,7 +240,13 @@ def test_a_killed_scan_resumes_to_the_same_output(scanned, small_corpus, tmp_pat
 def test_resume_refuses_a_different_scan(scanned, small_corpus, tmp_path):
     from detector.errors import ConfigError
 
-    scan([small_corpus], tmp_path, options=ScanOptions(chunk_size=40), engine=LocalEngine(1))
+    scan(
+        [small_corpus],
+        tmp_path,
+        options=ScanOptions(chunk_size=40),
+        engine=LocalEngine(1),
+        keep_work=True,
+    )
     with pytest.raises(ConfigError, match="cannot resume"):
         scan(
             [small_corpus],
@@ -271,9 +277,10 @@ def test_cli_scan_and_its_errors(small_corpus, tmp_path):
     missing = runner.invoke(
         app, ["scan", str(tmp_path / "nope.jsonl"), "--out", str(tmp_path / "q"), "--jobs", "1"]
     )
-    assert missing.exit_code == 0
-    rejected = _read_jsonl(tmp_path / "q" / "rejected.jsonl")
-    assert len(rejected) == 1 and "no such file" in rejected[0]["reason"]
+    assert missing.exit_code == 2
+    assert (
+        missing.stderr == f"detector: error: {tmp_path / 'nope.jsonl'}: no such file or directory\n"
+    )
 
 
 def _run_on_a_terminal(command: list[str], stdout: Path) -> tuple[int, bytes]:
@@ -323,3 +330,22 @@ def test_progress_bar_on_a_terminal_and_quiet(small_corpus, tmp_path, quiet):
     assert "records read" in text
     assert ("records/s" in text) is not quiet
     assert b"records/s" not in (tmp_path / "stdout").read_bytes()
+
+
+def test_output_does_not_depend_on_the_order_of_the_input(scanned, small_corpus, tmp_path):
+    """The same records in another order: the same pairs, verdicts, clusters and originals."""
+    import random
+
+    out, _ = scanned
+    lines = small_corpus.read_text(encoding="utf-8").splitlines()
+    random.Random(7).shuffle(lines)
+    shuffled = tmp_path / "shuffled.jsonl"
+    shuffled.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    scan(
+        [shuffled],
+        tmp_path / "out",
+        options=ScanOptions(chunk_size=40, verify_batch=25),
+        engine=LocalEngine(2),
+    )
+    for name in ("pairs.jsonl", "clusters.jsonl", "documents.jsonl"):
+        assert (tmp_path / "out" / name).read_bytes() == (out / name).read_bytes(), name

@@ -85,7 +85,27 @@ def test_dates_outrank_the_text_evidence(dates, text_says, expected):
             id="wire",
         ),
         pytest.param({0: {}, 1: {}}, {1: 2}, 1, "named the original by 2", id="votes"),
-        pytest.param({0: {}, 1: {}}, {}, 0, "first in input order", id="input-order"),
+        pytest.param(
+            {0: {"date": "2024-02-01"}, 1: {}},
+            {},
+            0,
+            "the only dated member (2024-02-01); 1 member(s) undated",
+            id="only-dated",
+        ),
+        pytest.param(
+            {0: {"date": "2024-01-01", "source": "Reuters"}, 1: {"date": "2024-01-01"}},
+            {},
+            0,
+            "2 members share the earliest date (2024-01-01); wire source (Reuters)",
+            id="same-date-then-wire",
+        ),
+        pytest.param(
+            {0: {}, 1: {}},
+            {},
+            None,
+            "no date, source or wording evidence tells the original apart",
+            id="no-evidence",
+        ),
     ],
 )
 def test_choose_original(meta, votes, expected, why):
@@ -94,7 +114,7 @@ def test_choose_original(meta, votes, expected, why):
     assert reasons.startswith(why)
 
 
-def test_clusters_are_numbered_by_first_member_with_ids_in_input_order():
+def test_clusters_are_numbered_largest_first_with_members_by_id():
     meta = {i: {"id": f"doc-{i}", "date": None, "source": None} for i in range(8)}
     pairs = [_pair(5, 7, "a"), _pair(2, 6), _pair(0, 6), _pair(3, 4)]
     found = clusters(pairs, meta)
@@ -105,4 +125,6 @@ def test_clusters_are_numbered_by_first_member_with_ids_in_input_order():
         ["doc-5", "doc-7"],
     ]
     assert found[2]["original"] == "doc-5"
+    assert found[1]["original"] is None  # undated, no wire source, no wording evidence
+    assert found[1]["why"] == "no date, source or wording evidence tells the original apart"
     assert clusters([], meta) == []

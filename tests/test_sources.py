@@ -93,7 +93,7 @@ def test_record_and_rejected_to_dict() -> None:
     ("options", "message"),
     [
         ({"min_chars": 0}, "min_chars must be at least 1"),
-        ({"max_chars": 5, "min_chars": 6}, "must not be below min_chars"),
+        ({"max_bytes": 5, "min_chars": 6}, "must not be below min_chars"),
     ],
     ids=["min-zero", "max-below-min"],
 )
@@ -147,7 +147,7 @@ def test_jsonl_fixture() -> None:
         (
             "X",
             "4",
-            "missing text: no 'text' field (fields: 'id', 'body'); "
+            "missing text: no 'text' field (fields: 'id', 'story'); "
             "name the text field with --text-field",
         ),
     ]
@@ -189,7 +189,7 @@ JSONL_CASES = [
     ('{"id": "x", "text": " \\n\\t "}', ("X", "text is empty (only whitespace)")),
     (
         '{"id": "x", "text": "' + "a" * 101 + '"}',
-        ("X", "text has 101 characters, over the limit of 100"),
+        ("X", "text is 101 bytes, over the limit of 100 bytes"),
     ),
     (
         '{"id": "x", "text": "ab\\ud800"}',
@@ -229,7 +229,7 @@ JSONL_CASES = [
 def test_jsonl_line(tmp_path: Path, line: str | bytes, expected: tuple[str, str]) -> None:
     raw = line if isinstance(line, bytes) else line.encode("utf-8")
     path = write(tmp_path / "in.jsonl", b"\n" + raw + b"\n")
-    [item] = run(path, max_chars=100)
+    [item] = run(path, max_bytes=100)
     if expected[0] == "R":
         assert isinstance(item, Record)
         assert (item.id, item.origin) == (expected[1], f"{path}:2")
@@ -286,10 +286,13 @@ def test_jsonl_field_map(tmp_path: Path) -> None:
     assert item == Record("d1", "Body.", "H", "2024", "s", f"{path}:1")
     [item] = run(path)
     assert isinstance(item, Rejected) and item.reason.startswith("missing id: no 'id' field")
+    # The parts left at their standard names are found under their aliases.
     [item] = run(path, fields=FieldMap(id="doc"))
+    assert item == Record("d1", "Body.", "H", "2024", "s", f"{path}:1")
+    [item] = run(path, fields=FieldMap(id="doc", text="story"))
     assert isinstance(item, Rejected)
     assert item.reason == (
-        "missing text: no 'text' field (fields: 'doc', 'body', 'headline', 'published', "
+        "missing text: no 'story' field (fields: 'doc', 'body', 'headline', 'published', "
         "'site'); name the text field with --text-field"
     )
 
@@ -337,10 +340,10 @@ def test_truncated_gzip_keeps_what_was_read(tmp_path: Path) -> None:
 
 
 def test_jsonl_overlong_line_is_skipped_not_held(tmp_path: Path) -> None:
-    # max_chars=10 gives a line limit of 60 bytes + 1 MiB.
+    # max_bytes=10 gives a line limit of 60 bytes + 1 MiB.
     huge = json.dumps([{"id": i, "text": "x" * 100} for i in range(12_000)])
     path = write(tmp_path / "in.jsonl", huge + "\n" + jsonl({"id": "after", "text": "ok"}))
-    first, second = run(path, max_chars=10)
+    first, second = run(path, max_bytes=10)
     assert isinstance(first, Rejected) and first.location == "1"
     assert first.reason == (
         f"line is {len(huge) + 1:,} bytes, over the limit of 1,048,636 bytes; "
@@ -378,12 +381,12 @@ CSV_CASES = [
     ("", [("X", "", "file is empty: a CSV file needs a header row naming its columns")]),
     ("\n\n", [("X", "", "file is empty: a CSV file needs a header row naming its columns")]),
     (
-        "id,body\n1,a\n",
+        "id,story\n1,a\n",
         [
             (
                 "X",
                 "",
-                "no 'text' column in the header (columns: 'id', 'body'); name it with --text-field",
+                "no 'text' column in the header (columns: 'id', 'story'); name it with --text-field",
             )
         ],
     ),
@@ -394,7 +397,7 @@ CSV_CASES = [
     ("id,text,text\n1,a,b\n", [("X", "", "column 'text' appears 2 times in the header")]),
     (
         "id,text\n1," + "a" * 101 + "\n",
-        [("X", "2", "text has 101 characters, over the limit of 100")],
+        [("X", "2", "text is 101 bytes, over the limit of 100 bytes")],
     ),
 ]
 
@@ -411,7 +414,7 @@ CSV_CASES = [
 )  # fmt: skip
 def test_csv_cases(tmp_path: Path, content: str, expected: list[tuple[str, str, str]]) -> None:
     path = write(tmp_path / "in.csv", content)
-    got = brief(run(path, max_chars=100))
+    got = brief(run(path, max_bytes=100))
     want = [(k, a, f"{path}{b}") if k == "R" else (k, a, b) for k, a, b in expected]
     assert got == want
 
@@ -450,10 +453,10 @@ def test_csv_utf16_rejects_the_file(tmp_path: Path) -> None:
 
 
 def test_csv_unclosed_quote_does_not_swallow_the_file(tmp_path: Path) -> None:
-    # The field limit is max(2 * max_chars, 131,072) characters.
+    # The field limit is max(2 * max_bytes, 131,072) characters.
     rows = "".join(f"{i},row {i}\n" for i in range(20_000))
     path = write(tmp_path / "in.csv", 'id,text\n0,"unclosed\n' + rows)
-    items = run(path, max_chars=10)
+    items = run(path, max_bytes=10)
     assert isinstance(items[0], Rejected)
     assert items[0].location == "2"
     assert items[0].reason.startswith("cannot parse row: field larger than field limit")
@@ -1045,3 +1048,16 @@ def test_streaming_over_a_generator_is_lazy(tmp_path: Path) -> None:
     assert isinstance(next(stream), Record)
     write(missing, jsonl({"id": 2, "text": "b"}))  # created after the stream started
     assert [r.id for r in stream] == ["2"]
+
+
+def test_text_limit_counts_utf8_bytes_not_characters(tmp_path: Path) -> None:
+    # 40 characters of Greek are 80 bytes: over a 60-byte limit, though under 60 characters.
+    path = write(
+        tmp_path / "in.jsonl", jsonl({"id": "g", "text": "α" * 40}, {"id": "a", "text": "a" * 40})
+    )
+    greek, ascii_ = run(path, max_bytes=60)
+    assert (
+        isinstance(greek, Rejected)
+        and greek.reason == "text is 80 bytes, over the limit of 60 bytes"
+    )
+    assert isinstance(ascii_, Record)

@@ -25,6 +25,7 @@ import numpy as np
 
 from detector.models import DERIVED_VERDICTS, Comparison
 from detector.scan.options import ScanOptions
+from detector.text.boilerplate import headline
 from detector.text.normalize import Document
 from detector.text.wordlists import CALENDAR_WORDS
 
@@ -67,6 +68,23 @@ class ArchivedArticle:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @property
+    def shown_title(self) -> str | None:
+        """The title, or for an article archived without one its first line of body text."""
+        return self.title or headline(self.text)
+
+    @property
+    def label(self) -> str:
+        """How pages and reports name the article: ``id: title``, or the id alone.
+
+        Examples
+        --------
+        >>> ArchivedArticle("bus-01", "OSLO (Reuters) - Rates rose.", None, None, None, "").label
+        'bus-01: Rates rose.'
+        """
+        title = self.shown_title
+        return f"{self.id}: {title}" if title else self.id
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,7 @@ from detector.inputs.fields import first_surrogate
 from detector.inputs.records import Record, Rejected, chunks
 from detector.scan.fingerprint import fingerprint_batch
 from detector.scan.options import ScanOptions
+from detector.text.boilerplate import headline
 from detector.text.normalize import Document
 
 __all__ = ["AddResult", "Archive", "ArchiveError", "ArchivedArticle", "Match"]
@@ -210,6 +211,9 @@ class Archive:
     def add(self, records: Iterable[Record | Rejected], *, batch: int = 500) -> AddResult:
         """Add records; one transaction per ``batch`` records.
 
+        A record without a title gets its first line of body text as title
+        (:func:`detector.text.boilerplate.headline`).
+
         Idempotent by id and content: a record whose id is archived with the same
         text and metadata is ``unchanged``; with another text or metadata it is
         ``replaced`` (and, for a new text, its old band hashes go). :class:`Rejected`
@@ -233,8 +237,10 @@ class Archive:
                 elif problem := _record_problem(item):
                     file, location = _origin(item.origin)
                     rejected.append(Rejected(file, location, problem, item.id or None))
-                else:
+                elif item.title:
                     good.append(item)
+                else:
+                    good.append(replace(item, title=headline(item.text)))
             if good:
                 a, u, r = self._add_batch(good)
                 added, unchanged, replaced = added + a, unchanged + u, replaced + r

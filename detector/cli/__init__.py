@@ -13,24 +13,27 @@ from __future__ import annotations
 import typer
 
 from detector.cli import archive, compare, lab, scan
+from detector.cli.options import Command
 
 __all__ = ["app", "main"]
 
+# Plain help (rich_markup_mode=None) through Command: no type placeholders.
 app = typer.Typer(
     name="detector",
     help="Find copies, syndicated edits, machine-spun and rewritten versions of news articles.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
-app.command()(compare.compare)
-app.command()(compare.pairs)
-app.command()(lab.spin)
-app.command("eval")(lab.evaluate)
-app.command()(lab.train)
-app.command()(scan.scan)
-app.command()(archive.serve)
-app.command()(archive.check)
+app.command(cls=Command)(compare.compare)
+app.command(cls=Command)(compare.pairs)
+app.command(cls=Command)(lab.spin)
+app.command("eval", cls=Command)(lab.evaluate)
+app.command(cls=Command)(lab.train)
+app.command(cls=Command)(scan.scan)
+app.command(cls=Command)(archive.serve)
+app.command(cls=Command)(archive.check)
 app.add_typer(archive.index_app, name="index")
 
 

@@ -11,6 +11,7 @@ import typer
 from detector.cli.options import (
     DEFAULT_MAX_BYTES,
     ArchiveDb,
+    Command,
     DateField,
     IdField,
     MaxBytes,
@@ -20,6 +21,7 @@ from detector.cli.options import (
     TitleField,
     errors_as_messages,
     field_map,
+    shown_name,
 )
 from detector.errors import DetectorError, InputError
 
@@ -28,6 +30,7 @@ __all__ = ["check", "index_app", "serve"]
 index_app = typer.Typer(
     help="Keep an archive of published articles to check suspects against.",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 
 
@@ -36,13 +39,14 @@ def _existing_archive(db: Path) -> None:
         raise InputError(f"{db}: no such archive")
 
 
-@index_app.command("add")
+@index_app.command("add", cls=Command)
 def index_add(
     inputs: Annotated[
         list[str],
         typer.Argument(
             metavar="INPUT...",
-            help="JSON Lines, CSV, Parquet, WARC files, or folders of .txt/.html/.json.",
+            help="JSON Lines (- for standard input), CSV, Parquet, WARC files, or folders of "
+            ".txt/.html/.json.",
         ),
     ],
     db: ArchiveDb,
@@ -51,19 +55,31 @@ def index_add(
     title_field: TitleField = "title",
     date_field: DateField = "date",
     source_field: SourceField = "source",
-    batch: Annotated[int, typer.Option("--batch", min=1, help="Records per transaction.")] = 500,
+    batch: Annotated[
+        int, typer.Option("--batch", min=1, metavar="N", help="Records per transaction.")
+    ] = 500,
 ) -> None:
     """Add articles to the archive (created if missing); re-adding the same records is a no-op."""
     from detector.archive.store import Archive
-    from detector.inputs.records import iter_records
+    from detector.inputs.records import iter_records, missing_inputs
 
     with errors_as_messages():
+        missing = missing_inputs(inputs)
+        if missing:
+            raise InputError(f"{missing[0]}: no such file or directory")
         fields = field_map(id_field, text_field, title_field, date_field, source_field)
         with Archive(db) as archive:
             result = archive.add(iter_records(inputs, fields=fields), batch=batch)
-    for r in result.rejected:
-        where = f"{r.file}:{r.location}" if r.location else r.file
-        typer.echo(f"rejected: {where}: {r.reason}", err=True)
+        for r in result.rejected:
+            where = f"{r.file}:{r.location}" if r.location else r.file
+            typer.echo(f"rejected: {where}: {r.reason}", err=True)
+        if not (result.added or result.unchanged or result.replaced):
+            shown = ", ".join(inputs[:3])
+            raise InputError(
+                f"no records in {shown}"
+                if not result.rejected
+                else f"no record could be read from {shown}: all {len(result.rejected)} rejected"
+            )
     typer.echo(
         f"{result.added} added, {result.unchanged} unchanged, {result.replaced} replaced, "
         f"{len(result.rejected)} rejected -> {db}",
@@ -71,7 +87,7 @@ def index_add(
     )
 
 
-@index_app.command("stats")
+@index_app.command("stats", cls=Command)
 def index_stats(
     db: ArchiveDb,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
@@ -88,7 +104,7 @@ def index_stats(
         typer.echo(f"{key.replace('_', ' ')}: {value if value is not None else '-'}")
 
 
-@index_app.command("remove")
+@index_app.command("remove", cls=Command)
 def index_remove(
     article_id: Annotated[str, typer.Argument(metavar="ID", help="Id of the article to remove.")],
     db: ArchiveDb,
@@ -105,7 +121,7 @@ def index_remove(
     typer.echo(f"removed {article_id!r} from {db}", err=True)
 
 
-@index_app.command("reindex")
+@index_app.command("reindex", cls=Command)
 def index_reindex(db: ArchiveDb) -> None:
     """Recompute every article's fingerprints (after an upgrade changed how they are made)."""
     from detector.archive.store import Archive
@@ -127,12 +143,15 @@ def check(
         typer.Argument(metavar="SUSPECT...", help="Articles to check: file paths, - for stdin."),
     ],
     db: ArchiveDb,
-    top: Annotated[int, typer.Option("--top", min=1, help="Matches shown per suspect.")] = 5,
+    top: Annotated[
+        int, typer.Option("--top", min=1, metavar="N", help="Matches shown per suspect.")
+    ] = 5,
     as_json: Annotated[bool, typer.Option("--json", help="Print the matches as JSON.")] = False,
     html: Annotated[
         Path | None,
         typer.Option(
             "--html",
+            metavar="FILE",
             help="Write the side-by-side report of the best match (FILE-1, FILE-2... for several suspects).",
         ),
     ] = None,
@@ -164,9 +183,8 @@ def check(
                     best.comparison,
                     text,
                     best.article.text,
-                    a_name=name,
-                    b_name=best.article.id,
-                    title=f"{name} vs {best.article.id}",
+                    a_name=shown_name(name),
+                    b_name=best.article.label,
                 )
     if as_json:
         out = [
@@ -196,7 +214,7 @@ def check(
                 m.comparison.verdict,
                 f"{m.comparison.score:.3f}",
                 sides.get(m.comparison.original or "", "-"),
-                m.article.title or "",
+                m.article.shown_title or "",
                 m.article.date or "",
             )
         console.print(table)
@@ -205,7 +223,9 @@ def check(
 def serve(
     db: Annotated[
         Path | None,
-        typer.Option("--db", help="The archive database to check against and add to."),
+        typer.Option(
+            "--db", metavar="FILE", help="The archive database to check against and add to."
+        ),
     ] = None,
     scan_out: Annotated[
         Path | None,
@@ -217,16 +237,21 @@ def serve(
     ] = None,
     host: Annotated[
         str,
-        typer.Option("--host", help="Address to listen on; 127.0.0.1 keeps it on this machine."),
+        typer.Option(
+            "--host",
+            metavar="ADDRESS",
+            help="Address to listen on; 127.0.0.1 keeps it on this machine.",
+        ),
     ] = "127.0.0.1",
     port: Annotated[
-        int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")
+        int, typer.Option("--port", min=1, max=65535, metavar="N", help="Port to listen on.")
     ] = 8000,
     workers: Annotated[
         int | None,
         typer.Option(
             "--workers",
             min=1,
+            metavar="N",
             help="Processes that run checks and comparisons (default: one per core; "
             "1 runs them in the server's own process).",
         ),
@@ -235,6 +260,7 @@ def serve(
         str | None,
         typer.Option(
             "--token",
+            metavar="TOKEN",
             envvar="DETECTOR_TOKEN",
             show_envvar=True,
             help="Bearer token required for writes (POST /api/articles), or for every "

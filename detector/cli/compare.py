@@ -16,6 +16,7 @@ from detector.cli.options import (
     NoLexicon,
     Rules,
     errors_as_messages,
+    shown_name,
     verdict_option,
 )
 from detector.errors import InputError
@@ -24,14 +25,21 @@ __all__ = ["compare", "pairs"]
 
 
 def compare(
-    a: Annotated[str, typer.Argument(help="First article: a file path, or - for standard input.")],
-    b: Annotated[str, typer.Argument(help="Second article: a file path, or - for standard input.")],
+    a: Annotated[
+        str,
+        typer.Argument(metavar="A", help="First article: a file path, or - for standard input."),
+    ],
+    b: Annotated[
+        str,
+        typer.Argument(metavar="B", help="Second article: a file path, or - for standard input."),
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     no_lexicon: NoLexicon = False,
     rules: Rules = False,
     max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
     html: Annotated[
-        Path | None, typer.Option("--html", help="Also write the side-by-side HTML report.")
+        Path | None,
+        typer.Option("--html", metavar="FILE", help="Also write the side-by-side HTML report."),
     ] = None,
 ) -> None:
     """Compare two articles: verdict, score, the likely original and the evidence."""
@@ -49,7 +57,9 @@ def compare(
         if html:
             from detector.report.comparison import write_comparison_html
 
-            write_comparison_html(html, result, text_a, text_b, a_name=a, b_name=b)
+            write_comparison_html(
+                html, result, text_a, text_b, a_name=shown_name(a), b_name=shown_name(b)
+            )
     if as_json:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -58,7 +68,9 @@ def compare(
     from detector.report.terminal import render_comparison
 
     console = Console()
-    for part in render_comparison(result, text_a, text_b, a_name=a, b_name=b):
+    for part in render_comparison(
+        result, text_a, text_b, a_name=shown_name(a), b_name=shown_name(b)
+    ):
         console.print(part)
 
 
@@ -69,7 +81,10 @@ def pairs(
             metavar="INPUT", help='JSON Lines of {"id", "a", "b"}; - for standard input.'
         ),
     ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write one result per line.")],
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", metavar="FILE", help="Where to write one result per line."),
+    ],
     articles_path: Annotated[
         Path | None,
         typer.Option(

@@ -24,25 +24,40 @@ __all__ = ["evaluate", "spin", "train"]
 
 def spin(
     file: Annotated[
-        str, typer.Argument(help="The article to spin: a file path, or - for standard input.")
+        str,
+        typer.Argument(
+            metavar="FILE", help="The article to spin: a file path, or - for standard input."
+        ),
     ],
     strength: Annotated[
         float,
         typer.Option(
-            "--strength", min=0.0, max=1.0, help="Share of eligible words to replace, 0..1."
+            "--strength",
+            min=0.0,
+            max=1.0,
+            metavar="0..1",
+            help="Share of eligible words to replace.",
         ),
     ] = 0.5,
     seed: Annotated[
-        int, typer.Option("--seed", help="Random seed: the same seed gives the same output.")
+        int,
+        typer.Option(
+            "--seed", metavar="N", help="Random seed: the same seed gives the same output."
+        ),
     ] = 0,
     thesaurus: Annotated[
         str,
         typer.Option(
-            "--thesaurus", help="Synonym source: 'wordnet' (shipped) or 'moby' (corpus table)."
+            "--thesaurus",
+            metavar="wordnet|moby",
+            help="Synonym source: wordnet (shipped) or moby (the corpus's table).",
         ),
     ] = "wordnet",
     thesaurus_file: Annotated[
-        Path | None, typer.Option("--thesaurus-file", help="Path of the Moby table (moby.tsv.gz).")
+        Path | None,
+        typer.Option(
+            "--thesaurus-file", metavar="FILE", help="Path of the Moby table (moby.tsv.gz)."
+        ),
     ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the text and the substitutions as JSON.")
@@ -86,13 +101,20 @@ def evaluate(
         Path,
         typer.Argument(metavar="PAIRS", help='Labelled pairs, JSON Lines of {"a", "b", "label"}.'),
     ],
-    split: Annotated[str | None, typer.Option("--split", help="Only pairs of this split.")] = None,
+    split: Annotated[
+        str | None, typer.Option("--split", metavar="NAME", help="Only pairs of this split.")
+    ] = None,
     articles: Annotated[
         Path | None,
-        typer.Option("--articles", help="Articles by id (default: articles.jsonl beside PAIRS)."),
+        typer.Option(
+            "--articles",
+            metavar="FILE",
+            help="Articles by id (default: articles.jsonl beside PAIRS).",
+        ),
     ] = None,
     model: Annotated[
-        Path | None, typer.Option("--model", help="A verdict model artifact to use.")
+        Path | None,
+        typer.Option("--model", metavar="FILE", help="A verdict model artifact to use."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
     jobs: Jobs = 0,
@@ -168,31 +190,38 @@ def evaluate(
 
 
 def train(
-    pairs_path: Annotated[Path, typer.Option("--pairs", help="Labelled pairs.")] = Path(
-        "corpus/pairs.jsonl"
-    ),
-    articles: Annotated[Path, typer.Option("--articles", help="Articles by id.")] = Path(
-        "corpus/articles.jsonl"
-    ),
+    pairs_path: Annotated[
+        Path, typer.Option("--pairs", metavar="FILE", help="Labelled pairs.")
+    ] = Path("corpus/pairs.jsonl"),
+    articles: Annotated[
+        Path, typer.Option("--articles", metavar="FILE", help="Articles by id.")
+    ] = Path("corpus/articles.jsonl"),
     out: Annotated[
-        Path | None, typer.Option("--out", help="Where to write the model artifact.")
+        Path | None,
+        typer.Option("--out", metavar="FILE", help="Where to write the verdict model artifact."),
     ] = None,
     spinner: Annotated[
         str,
         typer.Option(
-            "--spinner", help="Train on spun pairs of one spinner only: all, wordnet or moby."
+            "--spinner",
+            metavar="all|wordnet|moby",
+            help="Train on the spun pairs of one spinner only, or of all.",
         ),
     ] = "all",
     devdata: Annotated[
         Path | None,
         typer.Option(
             "--devdata",
+            metavar="DIR",
             help="Folder of the real development data (PAN 2013, MSRP) for the reuse model "
             "(default ../shared/devdata or $DETECTOR_DEVDATA).",
         ),
     ] = None,
     reuse_out: Annotated[
-        Path | None, typer.Option("--reuse-out", help="Where to write the reuse model artifact.")
+        Path | None,
+        typer.Option(
+            "--reuse-out", metavar="FILE", help="Where to write the reuse model artifact."
+        ),
     ] = None,
     jobs: Jobs = 0,
 ) -> None:

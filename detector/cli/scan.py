@@ -9,9 +9,11 @@ from typing import Annotated
 import typer
 
 from detector.cli.options import (
+    DEFAULT_MAX_BYTES,
     DateField,
     IdField,
     Jobs,
+    MaxBytes,
     NoLexicon,
     SourceField,
     TextField,
@@ -28,21 +30,41 @@ def scan(
         list[str],
         typer.Argument(
             metavar="INPUT...",
-            help="JSON Lines (.jsonl, .jsonl.gz), CSV, Parquet, WARC files, or folders of .txt/.html/.json.",
+            help="JSON Lines (.jsonl, .jsonl.gz; - for standard input), CSV, Parquet, WARC files, "
+            "or folders of .txt/.html/.json.",
         ),
     ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Output folder.")],
     jobs: Jobs = 0,
-    engine: Annotated[str, typer.Option("--engine", help="'local' (default) or 'dask'.")] = "local",
+    engine: Annotated[
+        str, typer.Option("--engine", metavar="local|dask", help="Where the work runs.")
+    ] = "local",
     scheduler: Annotated[
-        str | None, typer.Option("--scheduler", help="Dask scheduler address, with --engine dask.")
+        str | None,
+        typer.Option(
+            "--scheduler", metavar="ADDRESS", help="Dask scheduler address, with --engine dask."
+        ),
     ] = None,
     resume: Annotated[
         bool, typer.Option("--resume", help="Finish an interrupted scan in the same folder.")
     ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the results of an earlier scan in OUT.")
+    ] = False,
+    keep_work: Annotated[
+        bool,
+        typer.Option(
+            "--keep-work", help="Keep OUT/.scan-work (checkpoints, texts) after a finished scan."
+        ),
+    ] = False,
+    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
     output_format: Annotated[
         list[str] | None,
-        typer.Option("--format", help="Also write pairs and clusters as parquet or csv."),
+        typer.Option(
+            "--format",
+            metavar="parquet|csv",
+            help="Also write pairs and clusters in this format (may be repeated).",
+        ),
     ] = None,
     id_field: IdField = "id",
     text_field: TextField = "text",
@@ -50,11 +72,34 @@ def scan(
     date_field: DateField = "date",
     source_field: SourceField = "source",
     copy_threshold: Annotated[
-        float, typer.Option("--copy-threshold", help="Word 5-gram Jaccard for copy candidates.")
+        float,
+        typer.Option(
+            "--copy-threshold", metavar="0..1", help="Word 5-gram Jaccard for copy candidates."
+        ),
     ] = 0.5,
     spin_threshold: Annotated[
-        float, typer.Option("--spin-threshold", help="Skeleton 6-gram Jaccard for spun candidates.")
+        float,
+        typer.Option(
+            "--spin-threshold",
+            metavar="0..1",
+            help="Skeleton 6-gram Jaccard for spun candidates.",
+        ),
     ] = 0.2,
+    passages: Annotated[
+        bool,
+        typer.Option(
+            "--passages/--no-passages",
+            help="Also look for passages lifted into longer texts (the passage channel).",
+        ),
+    ] = True,
+    rewrites: Annotated[
+        bool,
+        typer.Option(
+            "--rewrites/--no-rewrites",
+            help="Also make candidates of texts sharing their names and numbers, to find "
+            "human rewrites; on wire copy most such candidates are templated stories.",
+        ),
+    ] = False,
     no_lexicon: NoLexicon = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
 ) -> None:
@@ -62,7 +107,7 @@ def scan(
 
     Writes pairs.jsonl, clusters.jsonl, documents.jsonl, rejected.jsonl, summary.json and report.html to OUT.
     """
-    from detector.parallel import make_engine
+    from detector.parallel import make_engine, running
     from detector.scan.options import ScanOptions
     from detector.scan.pipeline import scan as run_scan
 
@@ -71,11 +116,13 @@ def scan(
             copy_threshold=copy_threshold,
             spin_threshold=spin_threshold,
             lexicon=not no_lexicon,
+            max_bytes=max_bytes,
+            passage_channel=passages,
+            entity_channel=rewrites,
             fields=field_map(id_field, text_field, title_field, date_field, source_field),
         )
-        runner = make_engine(engine, jobs=jobs or None, scheduler=scheduler)
         show = not quiet and sys.stderr.isatty()
-        try:
+        with running(make_engine(engine, jobs=jobs or None, scheduler=scheduler)) as runner:
             if show:
                 from rich.console import Console
                 from rich.progress import (
@@ -120,6 +167,8 @@ def scan(
                         options=options,
                         engine=runner,
                         resume=resume,
+                        force=force,
+                        keep_work=keep_work,
                         progress=progress,
                         formats=output_format or (),
                     )
@@ -130,10 +179,10 @@ def scan(
                     options=options,
                     engine=runner,
                     resume=resume,
+                    force=force,
+                    keep_work=keep_work,
                     formats=output_format or (),
                 )
-        finally:
-            runner.close()
     s = result.summary
     typer.echo(
         f"{s['records_read']} records read: {s['records_scanned']} scanned, {s['records_rejected']} rejected; "

@@ -23,11 +23,15 @@ from detector.errors import ModelError
 __all__ = [
     "DEFAULT_MODEL_PATH",
     "DEFAULT_REUSE_MODEL_PATH",
+    "MODEL_REASON",
     "ReuseModel",
     "VerdictModel",
     "load_default_model",
     "load_reuse_model",
 ]
+
+#: How the verdict model's reason begins (it gives the model's probability as ``p=``).
+MODEL_REASON = "Model:"
 
 DEFAULT_MODEL_NAME = "verdict_model.json"
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / DEFAULT_MODEL_NAME
@@ -109,7 +113,7 @@ class VerdictModel:
         if not parts:
             return []
         return [
-            f"Model: {label.replace('_', ' ')} (p={probs[label]:.2f}), chiefly from {', '.join(parts)}."
+            f"{MODEL_REASON} {label.replace('_', ' ')} (p={probs[label]:.2f}), chiefly from {', '.join(parts)}."
         ]
 
 

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from itertools import pairwise
 from typing import Any
 
+from cachetools import LRUCache
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
@@ -91,10 +92,24 @@ def _synonym_precision(
             hit += 1
         elif lexicon is not None and lookups < MAX_SYNONYM_LOOKUPS:
             lookups += 1
-            synonyms = lexicon.synonyms(lower)  # type: ignore[attr-defined]
-            if any(stem(s) in other_stems for s in synonyms if " " not in s):
+            if not _synonym_stems(lexicon, lower).isdisjoint(other_stems):
                 hit += 1
     return hit / len(words)
+
+
+#: (id of the lexicon, word) -> the stems of the word's one-word synonyms. Words recur
+#: across the comparisons of a batch; looking them up is most of the graded features' time.
+_SYNONYM_STEMS: LRUCache[tuple[int, str], frozenset[str]] = LRUCache(maxsize=1 << 16)
+
+
+def _synonym_stems(lexicon: object, word: str) -> frozenset[str]:
+    key = (id(lexicon), word)
+    found = _SYNONYM_STEMS.get(key)
+    if found is None:
+        synonyms = lexicon.synonyms(word)  # type: ignore[attr-defined]
+        found = frozenset(stem(s) for s in synonyms if " " not in s)
+        _SYNONYM_STEMS[key] = found
+    return found
 
 
 def similarity_features(

@@ -75,6 +75,17 @@ class ReusedPassage:
         return max(self.a_words, self.b_words)
 
 
+#: A passage of at least this share of each text's words, with at least
+#: WHOLE_COPY_IDENTITY of them unchanged (the near-duplicate rule of
+#: :class:`detector.compare.verdict.RuleVerdict`) and at least WHOLE_COPY_MIN_WORDS
+#: words, is a whole copy: it is kept even without prose (a results table, a list) or
+#: when it is a single short sentence. On wire copy, light edits of short tables were
+#: otherwise called related (benchmarks/README.md).
+WHOLE_COPY_SHARE = 0.9
+WHOLE_COPY_IDENTITY = 0.85
+WHOLE_COPY_MIN_WORDS = 20
+
+
 def _function_share(doc: Document, tokens: tuple[int, ...]) -> float:
     """Share of the tokens that are function words."""
     if not tokens:
@@ -207,12 +218,21 @@ def find_passages(
             sum(len(groups[i].a_tokens) for i in members if prose[i]),
             sum(len(groups[i].b_tokens) for i in members if prose[i]),
         )
-        if prose_words < min_words:
+        identity = sum(g.equal_tokens for g in chosen) / min(a_words, b_words)
+        # Nearly all of both texts, nearly word for word: a whole copy, whatever its form
+        # (a results table has no prose; a short text is one sentence).
+        whole_copy = (
+            min(a_words, b_words) >= WHOLE_COPY_MIN_WORDS
+            and a_words >= WHOLE_COPY_SHARE * len(a.tokens)
+            and b_words >= WHOLE_COPY_SHARE * len(b.tokens)
+            and identity >= WHOLE_COPY_IDENTITY
+        )
+        if prose_words < min_words and not whole_copy:
             continue
         one_sentence = (
             len(chosen) == 1 and max(len(chosen[0].a_sentences), len(chosen[0].b_sentences)) == 1
         )
-        if one_sentence and max(a_words, b_words) < min_single_words:
+        if one_sentence and max(a_words, b_words) < min_single_words and not whole_copy:
             continue
         a_first = min(g.a_tokens[0] for g in chosen)
         a_last = max(g.a_tokens[-1] for g in chosen)
@@ -236,7 +256,7 @@ def find_passages(
                 b_words=b_words,
                 similarity=sum(g.similarity * (len(g.a_tokens) + len(g.b_tokens)) for g in chosen)
                 / weight,
-                identity=sum(g.equal_tokens for g in chosen) / min(a_words, b_words),
+                identity=identity,
             )
         )
     passages.sort(key=lambda p: (-p.words, p.a_span, p.b_span))

@@ -4,6 +4,11 @@ Every reader (JSON Lines, CSV, Parquet, article files, WARC pages) hands each re
 it finds, as a mapping of field names to values, to :func:`make_record`, which checks
 the id, the text and the optional title, date and source the same way for all of
 them and names the first problem in one line.
+
+A part whose field keeps its standard name (``text``, ``title``, ``date``, ``source``)
+is also found under the names other tools give it (:data:`FIELD_ALIASES`): the first
+of the names a record (or a CSV header, a Parquet schema) has is used. A field named
+otherwise (``--date-field pub``) is looked up under that name only.
 """
 
 from __future__ import annotations
@@ -11,13 +16,28 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from detector.inputs.text import DEFAULT_MAX_BYTES
+__all__ = [
+    "FIELD_ALIASES",
+    "FieldMap",
+    "ReadOptions",
+    "Record",
+    "Rejected",
+    "first_surrogate",
+    "make_record",
+]
 
-__all__ = ["FieldMap", "ReadOptions", "Record", "Rejected", "first_surrogate", "make_record"]
+#: Other names of each part of a record, tried in order after the standard name.
+FIELD_ALIASES: dict[str, tuple[str, ...]] = {
+    "id": (),
+    "text": ("body", "content"),
+    "title": ("headline",),
+    "date": ("published", "published_at", "pubdate"),
+    "source": ("site", "publisher"),
+}
 
 
 @dataclass(frozen=True)
@@ -60,13 +80,37 @@ class Rejected:
 
 @dataclass(frozen=True)
 class FieldMap:
-    """Names of the fields that hold each part of a record in JSON, CSV and Parquet input."""
+    """Names of the fields that hold each part of a record in JSON, CSV and Parquet input.
+
+    Examples
+    --------
+    >>> FieldMap().names("date")
+    ('date', 'published', 'published_at', 'pubdate')
+    >>> FieldMap(date="issued").names("date")
+    ('issued',)
+    >>> FieldMap().find("date", ["id", "text", "published"])
+    'published'
+    """
 
     id: str = "id"
     text: str = "text"
     title: str = "title"
     date: str = "date"
     source: str = "source"
+
+    def names(self, part: str) -> tuple[str, ...]:
+        """The field names ``part`` is looked up under, in order.
+
+        The standard name brings its aliases (:data:`FIELD_ALIASES`); a name given
+        in its place stands alone.
+        """
+        name: str = getattr(self, part)
+        return (name, *FIELD_ALIASES[part]) if name == part else (name,)
+
+    def find(self, part: str, present: Container[str]) -> str:
+        """The first of :meth:`names` among the ``present`` field names, else the first name."""
+        names = self.names(part)
+        return next((n for n in names if n in present), names[0])
 
 
 @dataclass(frozen=True)
@@ -78,27 +122,29 @@ class ReadOptions:
     """
 
     fields: FieldMap
-    max_chars: int
+    max_bytes: int
     min_chars: int
     defer: bool = False
 
     @property
-    def max_bytes(self) -> int:
-        """Largest single-article file or WARC page read (HTML is bigger than its text)."""
-        return max(DEFAULT_MAX_BYTES, 8 * self.max_chars)
-
-    @property
     def line_bytes(self) -> int:
         """Longest JSON line read: JSON escapes take up to 6 bytes per character."""
-        return 6 * self.max_chars + (1 << 20)
+        return 6 * self.max_bytes + (1 << 20)
 
     @property
     def csv_field_chars(self) -> int:
         """Longest CSV field read, in characters."""
-        return max(2 * self.max_chars, 131_072)
+        return max(2 * self.max_bytes, 131_072)
 
 
 _MISSING = object()
+
+
+def utf8_size(text: str) -> int:
+    """The size of ``text`` in UTF-8 bytes (a lone surrogate counts 3)."""
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -182,7 +228,7 @@ def make_record(
 
     Examples
     --------
-    >>> opts = ReadOptions(FieldMap(), max_chars=100, min_chars=1)
+    >>> opts = ReadOptions(FieldMap(), max_bytes=100, min_chars=1)
     >>> make_record({"id": 7, "text": "Rates rose."}, opts, file="f", location="1", origin="f:1")
     Record(id='7', text='Rates rose.', title=None, date=None, source=None, origin='f:1')
     >>> make_record({"id": 7}, opts, file="f", location="1", origin="f:1").reason
@@ -194,25 +240,26 @@ def make_record(
     def reject(reason: str, id_: str | None = None) -> Rejected:
         return Rejected(file, location, reason, id_)
 
-    raw_id = obj.get(fields.id, _MISSING)
+    id_name, text_name = fields.find("id", obj), fields.find("text", obj)
+    raw_id = obj.get(id_name, _MISSING)
     if raw_id is _MISSING or raw_id is None:
         if default_id is not None:
             raw_id = default_id
         elif raw_id is None:
-            return reject(f"missing id: field {fields.id!r} is null")
+            return reject(f"missing id: field {id_name!r} is null")
         else:
             advice = "; name the id field with --id-field" if hint else ""
-            return reject(f"missing id: no {fields.id!r} field{_fields_hint(obj)}{advice}")
+            return reject(f"missing id: no {id_name!r} field{_fields_hint(obj)}{advice}")
     id_ = _as_id(raw_id)
     if isinstance(id_, _Reason):
         return reject(str(id_))
 
-    text = obj.get(fields.text, _MISSING)
+    text = obj.get(text_name, _MISSING)
     if text is _MISSING:
         advice = "; name the text field with --text-field" if hint else ""
-        return reject(f"missing text: no {fields.text!r} field{_fields_hint(obj)}{advice}", id_)
+        return reject(f"missing text: no {text_name!r} field{_fields_hint(obj)}{advice}", id_)
     if text is None:
-        return reject(f"missing text: field {fields.text!r} is null", id_)
+        return reject(f"missing text: field {text_name!r} is null", id_)
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
@@ -226,9 +273,11 @@ def make_record(
         return reject(
             f"text has {len(text):,} characters, under the minimum of {opts.min_chars:,}", id_
         )
-    if len(text) > opts.max_chars:
+    if len(text) > opts.max_bytes or (
+        4 * len(text) > opts.max_bytes and utf8_size(text) > opts.max_bytes
+    ):
         return reject(
-            f"text has {len(text):,} characters, over the limit of {opts.max_chars:,}", id_
+            f"text is {utf8_size(text):,} bytes, over the limit of {opts.max_bytes:,} bytes", id_
         )
     bad = first_surrogate(text)
     if bad:
@@ -239,7 +288,7 @@ def make_record(
 
     optional: dict[str, str | None] = {}
     for part in ("title", "date", "source"):
-        name = getattr(fields, part)
+        name = fields.find(part, obj)
         value = _optional(obj.get(name, _MISSING), name)
         if isinstance(value, _Reason):
             return reject(str(value), id_)

@@ -29,6 +29,7 @@ Formats are chosen by extension (case-insensitive):
   formats above) inside it are read as such; any other file is rejected as
   ``unsupported file type``.
 * ``.txt``, ``.html``, ``.htm``, ``.json`` given directly: one article, id = the path.
+* ``-``: standard input, read as JSON Lines (plain or gzip).
 
 HTML is reduced to its article text with trafilatura when installed (``pip install
 'detector[html]'``), else with :func:`detector.inputs.text.html_to_text`; the title comes
@@ -49,20 +50,35 @@ Examples
 
 from __future__ import annotations
 
+import gzip
+import io
+import os
 import stat
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, TypeVar, overload
+from typing import IO, Literal, TypeVar, cast, overload
 
 from detector.errors import ConfigError
 from detector.inputs.fields import FieldMap, ReadOptions, Record, Rejected, make_record
 from detector.inputs.jsonl import parse_jsonl_line, read_jsonl_lines
 from detector.inputs.pages import read_article, read_warc, walk_folder
-from detector.inputs.streams import open_binary, os_reason, printable
+from detector.inputs.streams import GZIP_MAGIC, open_binary, os_reason, printable
 from detector.inputs.tabular import read_csv, read_parquet
+from detector.inputs.text import DEFAULT_MAX_BYTES
 
-__all__ = ["FieldMap", "Pending", "Record", "Rejected", "chunks", "iter_records", "resolve"]
+__all__ = [
+    "STDIN",
+    "FieldMap",
+    "Pending",
+    "Record",
+    "Rejected",
+    "chunks",
+    "iter_records",
+    "missing_inputs",
+    "resolve",
+]
 
 _STANDARD_FIELDS = FieldMap()
 
@@ -72,7 +88,7 @@ def iter_records(
     inputs: Sequence[str | Path],
     *,
     fields: FieldMap = ...,
-    max_chars: int = ...,
+    max_bytes: int = ...,
     min_chars: int = ...,
     defer: Literal[False] = ...,
 ) -> Iterator[Record | Rejected]: ...
@@ -83,7 +99,7 @@ def iter_records(
     inputs: Sequence[str | Path],
     *,
     fields: FieldMap = ...,
-    max_chars: int = ...,
+    max_bytes: int = ...,
     min_chars: int = ...,
     defer: bool,
 ) -> Iterator[Record | Rejected | Pending]: ...
@@ -93,7 +109,7 @@ def iter_records(
     inputs: Sequence[str | Path],
     *,
     fields: FieldMap = _STANDARD_FIELDS,
-    max_chars: int = 1_000_000,
+    max_bytes: int = DEFAULT_MAX_BYTES,
     min_chars: int = 1,
     defer: bool = False,
 ) -> Iterator[Record | Rejected | Pending]:
@@ -105,8 +121,11 @@ def iter_records(
         Files (format by extension) and folders (walked). A single path is accepted too.
     fields : FieldMap
         Field (column) names of JSON, CSV and Parquet records.
-    max_chars, min_chars : int
-        Texts longer or shorter than these (in characters) are rejected.
+    max_bytes : int
+        Texts over this many bytes (UTF-8), and article files and pages over it, are
+        rejected: the same limit as ``detector compare --max-bytes``.
+    min_chars : int
+        Texts shorter than this many characters are rejected.
     defer : bool
         Yield each line of a JSON Lines file as a :class:`Pending` that is parsed and
         checked later with :func:`resolve`, possibly in another process: the reader
@@ -115,14 +134,14 @@ def iter_records(
     Raises
     ------
     ConfigError
-        At the call, when ``min_chars < 1`` or ``max_chars < min_chars``.
+        At the call, when ``min_chars < 1`` or ``max_bytes < min_chars``.
     """
     if min_chars < 1:
         raise ConfigError(f"min_chars must be at least 1, got {min_chars}")
-    if max_chars < min_chars:
-        raise ConfigError(f"max_chars ({max_chars}) must not be below min_chars ({min_chars})")
+    if max_bytes < min_chars:
+        raise ConfigError(f"max_bytes ({max_bytes}) must not be below min_chars ({min_chars})")
     items: list[str | Path] = [inputs] if isinstance(inputs, (str, Path)) else list(inputs)
-    return _iter_inputs(items, ReadOptions(fields, max_chars, min_chars, defer))
+    return _iter_inputs(items, ReadOptions(fields, max_bytes, min_chars, defer))
 
 
 @dataclass(frozen=True)
@@ -188,6 +207,9 @@ def _suffix(name: str) -> str:
 
 
 def _read_input(path: Path, name: str, opts: ReadOptions) -> Iterator[Record | Rejected | Pending]:
+    if str(path) == STDIN:
+        yield from _read_jsonl(path, "<stdin>", opts)
+        return
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
@@ -246,11 +268,39 @@ def _read_folder(root: Path, name: str, opts: ReadOptions) -> Iterator[Record | 
 
 # ----------------------------------------------------------------------------- JSON Lines
 
+#: The input name that stands for standard input (read as JSON Lines).
+STDIN = "-"
+
+
+def _stdin() -> IO[bytes]:
+    """Standard input as a binary stream, gzip or plain (closing it leaves stdin open)."""
+    raw: io.BufferedReader
+    try:
+        fd = sys.stdin.fileno()
+    except (AttributeError, OSError, ValueError):  # replaced by a stream without a descriptor
+        raw = io.BufferedReader(io.BytesIO(sys.stdin.buffer.read()))
+    else:
+        raw = io.BufferedReader(io.FileIO(os.dup(fd), "rb"))
+    if raw.peek(2)[:2] == GZIP_MAGIC:
+        return cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="rb"))
+    return raw
+
+
+def missing_inputs(inputs: Sequence[str | Path]) -> list[str]:
+    """The inputs that name no file or folder (standard input, ``-``, always exists).
+
+    Examples
+    --------
+    >>> missing_inputs(["-", "no/such/file.jsonl"])
+    ['no/such/file.jsonl']
+    """
+    return [str(i) for i in inputs if str(i) != STDIN and not os.path.lexists(i)]
+
 
 def _read_jsonl(path: Path, name: str, opts: ReadOptions) -> Iterator[Record | Rejected | Pending]:
     """One result per non-blank line (lines split at ``\\n``; blank = only ASCII whitespace)."""
     try:
-        stream = open_binary(path)
+        stream = _stdin() if str(path) == STDIN else open_binary(path)
     except OSError as exc:
         yield Rejected(name, "", f"cannot read: {os_reason(exc)}")
         return

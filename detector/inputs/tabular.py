@@ -125,12 +125,12 @@ def _csv_header(row: list[str], fields: FieldMap) -> dict[str, int] | str:
     names = [cell.strip() for cell in row]
     index: dict[str, int] = {}
     for option, part in (("--id-field", "id"), ("--text-field", "text")):
-        field = getattr(fields, part)
+        field = fields.find(part, names)
         if field not in names:
             shown = ", ".join(repr(n) for n in names[:12]) + (", …" if len(names) > 12 else "")
             return f"no {field!r} column in the header (columns: {shown}); name it with {option}"
     for part in ("id", "text", "title", "date", "source"):
-        field = getattr(fields, part)
+        field = fields.find(part, names)
         if names.count(field) > 1:
             return f"column {field!r} appears {names.count(field)} times in the header"
         if field in names:
@@ -176,7 +176,7 @@ def read_parquet(path: Path, name: str, opts: ReadOptions) -> Iterator[Record | 
         return
     with parquet:
         for option, part in (("--id-field", "id"), ("--text-field", "text")):
-            field = getattr(fields, part)
+            field = fields.find(part, names)
             if field not in names:
                 shown = ", ".join(repr(n) for n in names[:12]) + (", …" if len(names) > 12 else "")
                 yield Rejected(
@@ -186,7 +186,9 @@ def read_parquet(path: Path, name: str, opts: ReadOptions) -> Iterator[Record | 
         wanted = list(
             dict.fromkeys(
                 f
-                for f in (fields.id, fields.text, fields.title, fields.date, fields.source)
+                for f in (
+                    fields.find(part, names) for part in ("id", "text", "title", "date", "source")
+                )
                 if f in names
             )
         )

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -25,6 +26,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from detector.compare.classifier import MODEL_REASON
 from detector.errors import InputError
 from detector.models import Comparison
 from detector.report.templates import render
@@ -33,6 +35,7 @@ __all__ = [
     "VERDICT_LABELS",
     "comparison_context",
     "comparison_html",
+    "paragraphs",
     "verdict_badge",
     "write_comparison_html",
 ]
@@ -115,20 +118,60 @@ class _Mark:
         return "<span" + "".join(f' {k}="{escape(v)}"' for k, v in attrs.items()) + ">"
 
 
+#: Paragraphs are separated by a blank line (or several); lines within one by a newline.
+_NEWLINE = r"(?:\r\n|\r(?!\n)|\n)"
+_PARAGRAPH_BREAK = re.compile(rf"{_NEWLINE}(?:[^\S\r\n]*{_NEWLINE})+")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """The spans of ``text``'s paragraphs: runs of text between blank lines.
+
+    White space around the paragraphs (the blank lines, and any at either end of the
+    text) belongs to none.
+
+    Examples
+    --------
+    >>> text = " date 2021-02-08 \\n\\n\\n\\nOSLO - Rates rose.\\nThey fell.\\n"
+    >>> [text[s:e] for s, e in paragraphs(text)]
+    [' date 2021-02-08 ', 'OSLO - Rates rose.\\nThey fell.\\n']
+    """
+    spans, start = [], 0
+    for gap in [*_PARAGRAPH_BREAK.finditer(text), None]:
+        end = gap.start() if gap else len(text)
+        if text[start:end].strip():
+            spans.append((start, end))
+        if gap:
+            start = gap.end()
+    return spans
+
+
+def _lines(piece: str) -> Markup:
+    """``piece`` escaped, each newline kept and preceded by ``<br>``.
+
+    The stylesheet shows the newline itself (``white-space: pre-wrap``) and hides the
+    ``<br>``; a reader without it (a text browser, a mail client) shows the ``<br>``.
+    """
+    return Markup(_LINE_BREAK.sub(lambda m: "<br>" + m.group(), str(escape(piece))))
+
+
 def _markup(text: str, marks: Iterable[_Mark]) -> Markup:
-    """``text`` escaped, with every valid mark wrapped in a ``<span>``.
+    """``text`` escaped, in paragraphs (``<p>``), with every valid mark wrapped in a ``<span>``.
 
     Marks whose range is empty or falls outside ``[0, len(text)]`` are ignored. The
-    text is cut at every mark boundary; on each piece the open spans are the marks
-    covering it, outermost first (by level, then start). Where two marks cross, the
+    text is cut at every mark and paragraph boundary; on each piece inside a paragraph
+    the open spans are the marks covering it, outermost first (by level, then start).
+    Where two marks cross, or a mark crosses from one paragraph into the next, the
     inner one is closed and reopened, so the markup always nests and no character is
-    lost or repeated. Attributes in ``first_attrs`` go on a mark's first piece only.
+    lost or repeated (the white space between paragraphs is kept, unmarked). Attributes
+    in ``first_attrs`` go on a mark's first piece only.
     """
     n = len(text)
     valid = [m for m in marks if 0 <= m.start < m.end <= n]
-    if not valid:
-        return escape(text)
-    bounds = sorted({0, n, *(m.start for m in valid), *(m.end for m in valid)})
+    blocks = paragraphs(text)
+    bounds = sorted(
+        {0, n, *(m.start for m in valid), *(m.end for m in valid), *(x for b in blocks for x in b)}
+    )
     by_start: dict[int, list[_Mark]] = {}
     for m in valid:
         by_start.setdefault(m.start, []).append(m)
@@ -136,8 +179,24 @@ def _markup(text: str, marks: Iterable[_Mark]) -> Markup:
     stack: list[_Mark] = []
     active: list[_Mark] = []
     started: set[int] = set()
+    block = 0
+    in_paragraph = False
     for lo, hi in pairwise(bounds):
         active = [m for m in active if m.end > lo] + by_start.get(lo, [])
+        while block < len(blocks) and blocks[block][1] <= lo:
+            block += 1
+        if block == len(blocks) or blocks[block][0] > lo:
+            # Between paragraphs: everything closes, the white space stays as it is.
+            out.extend("</span>" for _ in stack)
+            stack = []
+            if in_paragraph:
+                out.append("</p>")
+                in_paragraph = False
+            out.append(escape(text[lo:hi]))
+            continue
+        if not in_paragraph:
+            out.append("<p>")
+            in_paragraph = True
         want = sorted(active, key=lambda m: (m.level, m.start, -m.end, m.order))
         keep = 0
         while keep < len(stack) and keep < len(want) and stack[keep] is want[keep]:
@@ -147,8 +206,10 @@ def _markup(text: str, marks: Iterable[_Mark]) -> Markup:
             out.append(m.open(id(m) not in started))
             started.add(id(m))
         stack = want
-        out.append(escape(text[lo:hi]))
+        out.append(_lines(text[lo:hi]))
     out.extend("</span>" for _ in stack)
+    if in_paragraph:
+        out.append("</p>")
     return Markup("".join(out))
 
 
@@ -316,6 +377,7 @@ def comparison_context(
     Pages that extend the template (the web app's) render it with this context.
     """
     score = _num(result.score)
+    reasons = [str(r) for r in result.reasons or []]
     return {
         "title": title if title is not None else f"Comparison: {a_name} vs {b_name}",
         "verdict": verdict_badge(str(result.verdict)),
@@ -330,7 +392,8 @@ def comparison_context(
         "original": _original(result, a_name, b_name),
         "derived": bool(result.derived),
         "original_reasons": list(result.original_reasons or []),
-        "reasons": [str(r) for r in result.reasons or []],
+        "reasons": reasons,
+        "model_p": any(r.startswith(MODEL_REASON) for r in reasons),
         "measures": _measures(result),
         "pairs": _pairs(result),
         "columns": [

@@ -15,18 +15,34 @@ from pathlib import Path
 
 import numpy as np
 
+from detector.scan.anchors import anchor_pairs
 from detector.scan.lsh import candidate_pairs
 from detector.scan.options import ScanOptions
 from detector.scan.workdir import atomic_write, chunk_ids
 
-__all__ = ["ESTIMATE_FLOOR", "candidate_stage", "estimated_similar"]
+__all__ = [
+    "CHANNELS",
+    "ESTIMATE_FLOOR",
+    "PASSAGE",
+    "candidate_stage",
+    "content_rank",
+    "estimated_similar",
+]
+
+#: The candidate channels, in the order of the bits of ``channels.npy``: the LSH
+#: channels of :attr:`ScanOptions.channels`, then identical content hashes.
+CHANNELS = ("copy", "spin", "entity", "passage", "identical")
+#: The bit of the passage channel in ``channels.npy``.
+PASSAGE = 1 << CHANNELS.index("passage")
 
 #: A bucketed pair goes on to verification when some channel's signature estimate of
 #: its Jaccard similarity reaches this share of that channel's threshold.
 ESTIMATE_FLOOR = 0.5
 
 
-def candidate_stage(work: Path, options: ScanOptions) -> tuple[int, np.ndarray, np.ndarray]:
+def candidate_stage(
+    work: Path, options: ScanOptions
+) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Find the candidate pairs of the scan in ``work``, and checkpoint them.
 
     Also writes ``locations.npy`` (where each document's text lives) for verification.
@@ -39,6 +55,10 @@ def candidate_stage(work: Path, options: ScanOptions) -> tuple[int, np.ndarray, 
         Candidate pairs ``(i, j)``, ``i < j``, sorted.
     identical : ndarray of bool
         Whether each pair's texts have the same content hash.
+    flipped : ndarray of bool
+        Whether ``j`` comes before ``i`` in the scan's input-independent order (by
+        content hash, then id): verification reads each pair in that order, so that
+        the verdicts do not depend on the order of the input.
     """
     chunks = chunk_ids(work)
     hashes = (
@@ -55,15 +75,22 @@ def candidate_stage(work: Path, options: ScanOptions) -> tuple[int, np.ndarray, 
     np.save(work / "locations.npy", np.concatenate(locations))
     if n < 2:
         empty = np.empty((0, 2), dtype=np.int64)
-        return n, empty, np.empty(0, dtype=bool)
+        none = np.empty(0, dtype=bool)
+        return n, empty, none, none, np.empty(0, dtype=np.uint8)
+    rank = content_rank(work, chunks, hashes)
     bands = np.concatenate([np.load(work / f"bands-{k:06d}.npy") for k in chunks], axis=1)
     found = []
     row = 0
-    for _, n_bands in options.channels:
-        found.append(candidate_pairs(bands[row : row + n_bands], max_bucket=options.max_bucket))
+    for name, n_bands in options.channels:
+        if name == "entity" and not options.entity_channel:
+            found.append(np.empty((0, 2), dtype=np.int64))
+        else:
+            part = bands[row : row + n_bands]
+            found.append(candidate_pairs(part, max_bucket=options.max_bucket, rank=rank))
         row += n_bands
-    # Identical texts: each member paired with the first of its group.
-    order = np.argsort(hashes, kind="stable")
+    found.append(_passage_pairs(work, chunks, options))
+    # Identical texts: each member paired with the first of its group in rank order.
+    order = np.argsort(rank)
     sorted_hashes = hashes[order]
     same = np.flatnonzero(sorted_hashes[1:] == sorted_hashes[:-1]) + 1
     if len(same):
@@ -73,20 +100,59 @@ def candidate_stage(work: Path, options: ScanOptions) -> tuple[int, np.ndarray, 
         firsts = order[group_start[same]]
         members = order[same]
         found.append(np.column_stack((np.minimum(firsts, members), np.maximum(firsts, members))))
+    else:
+        found.append(np.empty((0, 2), dtype=np.int64))
     pairs = np.concatenate(found).astype(np.int64)
     keys = np.unique(pairs[:, 0] * n + pairs[:, 1])
+    # Which channels found each pair: bit k for CHANNELS[k].
+    channels = np.zeros(len(keys), dtype=np.uint8)
+    for bit, part in enumerate(found):
+        channels[np.isin(keys, part[:, 0] * n + part[:, 1])] |= np.uint8(1 << bit)
     pairs = np.column_stack((keys // n, keys % n))
     identical = hashes[pairs[:, 0]] == hashes[pairs[:, 1]]
     bucketed = len(pairs)
-    keep = identical | estimated_similar(work, chunks, pairs, options)
-    pairs, identical = pairs[keep], identical[keep]
+    from_passage = (channels & PASSAGE).astype(bool)
+    keep = identical | from_passage | estimated_similar(work, chunks, pairs, options)
+    pairs, identical, channels = pairs[keep], identical[keep], channels[keep]
+    flipped = rank[pairs[:, 0]] > rank[pairs[:, 1]]
     np.save(work / "candidates.npy", pairs)
     np.save(work / "identical.npy", identical)
+    np.save(work / "flipped.npy", flipped)
+    np.save(work / "channels.npy", channels)
     atomic_write(
         work / "candidates.json",
         json.dumps({"bucketed": bucketed, "kept": len(pairs)}).encode(),
     )
-    return n, pairs, identical
+    return n, pairs, identical, flipped, channels
+
+
+def _passage_pairs(work: Path, chunks: list[int], options: ScanOptions) -> np.ndarray:
+    """The passage channel's pairs (:mod:`detector.scan.anchors`), by scan position."""
+    if not options.passage_channel:
+        return np.empty((0, 2), dtype=np.int64)
+    owners, anchors = [], []
+    start = 0
+    for k in chunks:
+        owners.append(np.load(work / f"anchor-owners-{k:06d}.npy").astype(np.int64) + start)
+        anchors.append(np.load(work / f"anchors-{k:06d}.npy"))
+        start += len(np.load(work / f"hashes-{k:06d}.npy", mmap_mode="r"))
+    return anchor_pairs(
+        np.concatenate(owners),
+        np.concatenate(anchors),
+        min_shared=options.anchor_min_shared,
+        max_df=options.anchor_max_df,
+    )
+
+
+def content_rank(work: Path, chunks: list[int], hashes: np.ndarray) -> np.ndarray:
+    """Each document's place in an order that does not depend on the input order: by
+    content hash, then by id hash (then, for the same text under the same id, by position).
+    """
+    ids = np.concatenate([np.load(work / f"ids-{k:06d}.npy") for k in chunks])
+    order = np.lexsort((ids, hashes))
+    rank = np.empty(len(hashes), dtype=np.int64)
+    rank[order] = np.arange(len(hashes))
+    return rank
 
 
 def estimated_similar(
@@ -109,7 +175,8 @@ def estimated_similar(
     floors = [
         ESTIMATE_FLOOR * options.copy_threshold,
         ESTIMATE_FLOOR * options.spin_threshold,
-        ESTIMATE_FLOOR * options.entity_threshold,
+        # No estimate reaches 2: an entity channel that is off lets nothing through.
+        ESTIMATE_FLOOR * options.entity_threshold if options.entity_channel else 2.0,
     ]
     keep = np.zeros(len(pairs), dtype=bool)
     group_keys = chunk_of[:, 0] * len(chunks) + chunk_of[:, 1]

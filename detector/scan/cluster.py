@@ -3,7 +3,7 @@
 A cluster is a connected component of the graph whose edges are the verified pairs
 (copies, spins and rewrites; never mere candidates). Within a cluster the original is
 the earliest-dated member, then a wire source, then the member the pair verdicts name as
-the original most often.
+the original most often; none when nothing tells the members apart.
 """
 
 from __future__ import annotations
@@ -74,52 +74,71 @@ def connected_groups(edges: Sequence[tuple[int, int]]) -> list[list[int]]:
 
 def choose_original(
     members: list[int], meta: dict[int, dict[str, Any]], votes: dict[int, int]
-) -> tuple[int, str]:
-    """The cluster member most likely to be the original, and why.
+) -> tuple[int | None, str]:
+    """The cluster member most likely to be the original, and the evidence that says so.
 
-    Earliest date first, then a wire source, then the member the pair verdicts most
-    often named as the original (the least spun wording), then input order.
+    The earliest date decides; among members it cannot tell apart (same date, or no
+    dates), a wire source; then the pair verdicts' wording evidence (the member named
+    the original more often than the copy: the least spun, or the fuller text). When
+    nothing tells the members apart (identical undated texts from no wire, say), there
+    is no original (None), and the reason says so. The reason names only the evidence
+    that decided.
     """
-
-    def key(m: int) -> tuple[str, bool, int, int]:
-        date = meta[m].get("date") or "~"
-        return (str(date), not is_wire_source(meta[m].get("source")), -votes.get(m, 0), m)
-
-    best = min(members, key=key)
-    reasons = []
-    dates = [meta[m].get("date") for m in members if meta[m].get("date")]
-    if meta[best].get("date") and len(set(dates)) > 1:
-        reasons.append(f"earliest date ({meta[best]['date']})")
-    if is_wire_source(meta[best].get("source")):
-        reasons.append(f"wire source ({meta[best]['source']})")
-    if votes.get(best, 0) > 0:
-        reasons.append(
-            f"named the original by {votes[best]} more pair verdict(s) than the copy (least spun wording)"
+    reasons: list[str] = []
+    candidates = members
+    dated = [m for m in members if meta[m].get("date")]
+    if dated:
+        earliest = min(str(meta[m]["date"]) for m in dated)
+        first = sorted(m for m in dated if str(meta[m]["date"]) == earliest)
+        undated = len(members) - len(dated)
+        note = f"; {undated} member(s) undated" if undated else ""
+        if len(first) == 1 and len(members) > 1:
+            if len(dated) == 1:
+                return first[0], f"the only dated member ({earliest}){note}"
+            return first[0], f"earliest date ({earliest}){note}"
+        candidates = first
+        reasons.append(f"{len(first)} members share the earliest date ({earliest}){note}")
+    wire = [m for m in candidates if is_wire_source(meta[m].get("source"))]
+    if len(wire) == 1 and len(candidates) > 1:
+        return wire[0], "; ".join([*reasons, f"wire source ({meta[wire[0]]['source']})"])
+    if wire:
+        candidates = wire
+    best = max(votes.get(m, 0) for m in candidates)
+    top = [m for m in candidates if votes.get(m, 0) == best]
+    if best > 0 and len(top) == 1:
+        wording = (
+            f"named the original by {best} more pair verdict(s) than the copy "
+            "(wording: the least spun or the fuller text)"
         )
-    if not reasons:
-        reasons.append("first in input order (no date, source or wording evidence)")
-    return best, "; ".join(reasons)
+        return top[0], "; ".join([*reasons, wording])
+    if len(candidates) == 1:
+        return candidates[0], "; ".join(reasons) or "one member"
+    reasons.append("no date, source or wording evidence tells the original apart")
+    return None, "; ".join(reasons)
 
 
 def clusters(
     pairs: Sequence[dict[str, Any]], meta: dict[int, dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    """The clusters of verified ``pairs``, numbered from 1 in order of their first member.
+    """The clusters of verified ``pairs``: largest first, then by their first member's id,
+    numbered from 1.
 
-    Each is ``{"cluster", "members", "original", "why"}``, with record ids, members in
-    input order.
+    Each is ``{"cluster", "members", "original", "why"}``, with record ids, members
+    sorted by id; ``original`` is None where no evidence tells it apart (see
+    :func:`choose_original`). Nothing depends on the order of the input.
     """
     votes = original_votes(pairs)
     groups = connected_groups([(r["i"], r["j"]) for r in pairs])
-    out = []
-    for number, members in enumerate(groups, start=1):
-        original, why = choose_original(members, meta, votes)
-        out.append(
+    found: list[dict[str, Any]] = []
+    for members in groups:
+        ordered = sorted(members, key=lambda m: (str(meta[m]["id"]), m))
+        original, why = choose_original(ordered, meta, votes)
+        found.append(
             {
-                "cluster": number,
-                "members": [meta[m]["id"] for m in members],
-                "original": meta[original]["id"],
+                "members": [meta[m]["id"] for m in ordered],
+                "original": meta[original]["id"] if original is not None else None,
                 "why": why,
             }
         )
-    return out
+    found.sort(key=lambda c: (-len(c["members"]), str(c["members"][0])))
+    return [{"cluster": number, **c} for number, c in enumerate(found, start=1)]

@@ -96,12 +96,15 @@ def band_hashes(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
     return out
 
 
-def candidate_pairs(band_matrix: np.ndarray, *, max_bucket: int = 200) -> np.ndarray:
+def candidate_pairs(
+    band_matrix: np.ndarray, *, max_bucket: int = 200, rank: np.ndarray | None = None
+) -> np.ndarray:
     """Pairs (i < j) of documents sharing a bucket in any band: int64 array of shape (n, 2).
 
     A bucket larger than ``max_bucket`` (boilerplate shared by very many pages) pairs
-    each member with the bucket's first member only, so it costs linear, not
-    quadratic, work.
+    each member with one member only, so it costs linear, not quadratic, work: the
+    member of lowest ``rank`` (default: the first), so that with a rank that does not
+    depend on input order (e.g. by content) neither do the pairs.
 
     Examples
     --------
@@ -133,8 +136,10 @@ def candidate_pairs(band_matrix: np.ndarray, *, max_bucket: int = 200) -> np.nda
             i, j = np.triu_indices(size, k=1)
             found.append(np.column_stack((members[:, i].ravel(), members[:, j].ravel())))
         for s, e in zip(starts[sizes > max_bucket], ends[sizes > max_bucket], strict=True):
-            members = np.sort(order[s:e])
-            found.append(np.column_stack((np.full(len(members) - 1, members[0]), members[1:])))
+            members = order[s:e]
+            hub = members[np.argmin(rank[members])] if rank is not None else members.min()
+            rest = members[members != hub]
+            found.append(np.column_stack((np.minimum(hub, rest), np.maximum(hub, rest))))
     if not found:
         return np.empty((0, 2), dtype=np.int64)
     pairs = np.concatenate(found).astype(np.int64)

@@ -8,6 +8,7 @@ from typing import Any
 
 from detector.errors import ConfigError
 from detector.inputs.records import FieldMap
+from detector.inputs.text import DEFAULT_MAX_BYTES
 from detector.scan.lsh import optimal_bands
 from detector.scan.minhash import MinHasher
 
@@ -40,8 +41,23 @@ class ScanOptions:
     chunk_size: int = 5000
     verify_batch: int = 400
     max_bucket: int = 200
-    max_chars: int = 1_000_000
+    max_bytes: int = DEFAULT_MAX_BYTES
     lexicon: bool = True
+    #: Also make candidates of texts sharing their names and numbers. Off by default:
+    #: on real wire copy (templated notices and results share both) it found 4,240
+    #: candidates no other channel found, of which 642 were called pairs and 601 of
+    #: those were wrong (benchmarks/README.md).
+    entity_channel: bool = False
+    #: Also make candidates of texts sharing a passage (:mod:`detector.scan.anchors`):
+    #: sampled word 5-grams (1 in ``anchor_mod``), at least ``anchor_min_shared`` in
+    #: common, each held by at most ``anchor_max_df`` texts; a candidate of this
+    #: channel alone is verified only when the texts share a run of
+    #: ``min_passage_run`` words.
+    passage_channel: bool = True
+    anchor_mod: int = 8
+    anchor_min_shared: int = 3
+    anchor_max_df: int = 20
+    min_passage_run: int = 30
     fields: FieldMap = field(default_factory=FieldMap)
 
     def __post_init__(self) -> None:

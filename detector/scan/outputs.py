@@ -20,6 +20,7 @@ import numpy as np
 
 from detector.errors import ConfigError
 from detector.models import DERIVED_VERDICTS
+from detector.scan.candidates import CHANNELS
 from detector.scan.cluster import clusters as find_clusters
 from detector.scan.cluster import date_originals
 from detector.scan.options import ScanOptions
@@ -59,18 +60,9 @@ def write_outputs(
     meta = load_meta(work, involved)
     date_originals(derived, meta)
     clusters = find_clusters(derived, meta)
-    pair_rows = [
-        {
-            "a": meta[r["i"]]["id"],
-            "b": meta[r["j"]]["id"],
-            "verdict": r["verdict"],
-            "score": r["score"],
-            "similarity": r.get("similarity"),
-            "extent": r.get("extent"),
-            "original": r["original"],
-        }
-        for r in sorted(derived, key=lambda r: (r["i"], r["j"]))
-    ]
+    pair_rows = sorted(
+        (_pair_row(r, meta) for r in derived), key=lambda row: (str(row["a"]), str(row["b"]))
+    )
     _write_jsonl(out / "pairs.jsonl", pair_rows)
     _write_jsonl(out / "clusters.jsonl", clusters)
     _write_documents(out / "documents.jsonl", work, meta)
@@ -88,6 +80,7 @@ def write_outputs(
         by_verdict[r["verdict"]] = by_verdict.get(r["verdict"], 0) + 1
         by_method[r["by"]] = by_method.get(r["by"], 0) + 1
     reused_ids = duplicate_ids(work)
+    channel_yield = _channel_yield(work, results)
     sizes = sorted((len(c["members"]) for c in clusters), reverse=True)
     return {
         "records_read": read,
@@ -99,6 +92,7 @@ def write_outputs(
         if (work / "candidates.json").exists()
         else len(results),
         "verified_by": by_verdict,
+        "channels": channel_yield,
         "settled_by": by_method,
         "pairs": len(pair_rows),
         "pairs_by_verdict": {v: c for v, c in by_verdict.items() if v in DERIVED_VERDICTS},
@@ -118,11 +112,55 @@ def write_outputs(
     }
 
 
+def _channel_yield(work: Path, results: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Per candidate channel: candidates it found (alone or with others), how many of
+    them were verified as pairs, that share (its yield), and the candidates and pairs
+    no other channel found (what the channel adds)."""
+    path = work / "channels.npy"
+    masks = np.load(path).tolist() if path.exists() else []
+    out: dict[str, dict[str, Any]] = {}
+    for bit, name in enumerate(CHANNELS):
+        found = derived = alone = alone_derived = 0
+        for mask, r in zip(masks, results, strict=True):
+            if mask & (1 << bit):
+                is_pair = r["verdict"] in DERIVED_VERDICTS
+                found += 1
+                derived += is_pair
+                if mask == 1 << bit:
+                    alone += 1
+                    alone_derived += is_pair
+        out[name] = {
+            "candidates": found,
+            "pairs": derived,
+            "yield": round(derived / found, 4) if found else None,
+            "candidates_only_here": alone,
+            "pairs_only_here": alone_derived,
+        }
+    return out
+
+
+def _pair_row(r: dict[str, Any], meta: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    """A verified pair as written: ``a`` is the record whose id sorts first."""
+    a, b, original = meta[r["i"]]["id"], meta[r["j"]]["id"], r["original"]
+    if str(a) > str(b):
+        a, b = b, a
+        original = {"a": "b", "b": "a"}.get(original) if original else original
+    return {
+        "a": a,
+        "b": b,
+        "verdict": r["verdict"],
+        "score": r["score"],
+        "similarity": r.get("similarity"),
+        "extent": r.get("extent"),
+        "original": original,
+    }
+
+
 def _write_documents(path: Path, work: Path, meta: dict[int, dict[str, Any]]) -> None:
-    """The records of the documents in pairs, in input order, one JSON object per line."""
+    """The records of the documents in pairs, by id, one JSON object per line."""
     tmp = path.with_name(path.name + ".tmp")
     with tmp.open("w", encoding="utf-8") as sink:
-        for index in sorted(meta):
+        for index in sorted(meta, key=lambda i: (str(meta[i]["id"]), i)):
             record = {k: v for k, v in meta[index].items() if k != "origin"}
             record["text"] = text_of(str(work), index)
             sink.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -30,6 +30,7 @@ import json
 import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -38,8 +39,17 @@ from typing import Any
 import numpy as np
 
 from detector.errors import ConfigError, InputError
-from detector.inputs.records import Pending, Record, Rejected, chunks, iter_records, resolve
+from detector.inputs.records import (
+    Pending,
+    Record,
+    Rejected,
+    chunks,
+    iter_records,
+    missing_inputs,
+    resolve,
+)
 from detector.parallel import Engine, ordered_map
+from detector.scan.anchors import passage_anchors
 from detector.scan.candidates import candidate_stage
 from detector.scan.fingerprint import fingerprint_batch
 from detector.scan.options import ScanOptions
@@ -50,9 +60,11 @@ from detector.scan.workdir import (
     atomic_write,
     chunk_ids,
     collect_verified,
+    release_caches,
     save_array,
     write_chunk_files,
 )
+from detector.text.normalize import prose_text
 
 __all__ = ["Progress", "ScanOptions", "ScanResult", "scan"]
 
@@ -80,7 +92,7 @@ def _read_stage(
 ) -> int:
     done = len(chunk_ids(work))
     # JSON lines are only split here and parsed in the workers (Pending items).
-    records = iter_records(inputs, fields=options.fields, max_chars=options.max_chars, defer=True)
+    records = iter_records(inputs, fields=options.fields, max_bytes=options.max_bytes, defer=True)
     read = 0
 
     def jobs() -> Iterator[tuple[Any, ...]]:
@@ -103,7 +115,13 @@ def _ingest_chunk(
 ) -> int:
     """Parse, store and fingerprint chunk ``k`` (in a worker); returns ``k``."""
     texts = write_chunk_files(Path(work), k, [resolve(item) for item in items])
-    hashes, bands, signatures = fingerprint_batch(texts, options)
+    # Fingerprints of the prose, boilerplate stripped as compare strips it.
+    prose = [prose_text(t) for t in texts]
+    hashes, bands, signatures = fingerprint_batch(prose, options)
+    if options.passage_channel:
+        owner, anchors = passage_anchors(prose, k=options.shingle_k, mod=options.anchor_mod)
+        save_array(Path(work) / f"anchor-owners-{k:06d}.npy", owner.astype(np.int32))
+        save_array(Path(work) / f"anchors-{k:06d}.npy", anchors)
     save_array(Path(work) / f"hashes-{k:06d}.npy", hashes)
     save_array(Path(work) / f"bands-{k:06d}.npy", bands)
     save_array(Path(work) / f"signatures-{k:06d}.npy", signatures)
@@ -117,6 +135,8 @@ def _verify_stage(
     work: Path,
     pairs: np.ndarray,
     identical: np.ndarray,
+    flipped: np.ndarray,
+    channels: np.ndarray,
     options: ScanOptions,
     engine: Engine,
     progress: Progress | None,
@@ -128,7 +148,15 @@ def _verify_stage(
         for p, start in enumerate(parts):
             if (work / f"verified-{p:06d}.done").exists():
                 continue
-            yield (p, str(work), pairs[start : start + batch], identical[start : start + batch])
+            end = start + batch
+            yield (
+                p,
+                str(work),
+                pairs[start:end],
+                identical[start:end],
+                flipped[start:end],
+                channels[start:end],
+            )
 
     done = sum(1 for p in range(len(parts)) if (work / f"verified-{p:06d}.done").exists())
     for p, results in ordered_map(engine, partial(verify_batch, options=options), jobs()):
@@ -158,6 +186,8 @@ def scan(
     options: ScanOptions | None = None,
     engine: Engine | None = None,
     resume: bool = False,
+    force: bool = False,
+    keep_work: bool = False,
     progress: Progress | None = None,
     formats: Sequence[str] = (),
 ) -> ScanResult:
@@ -166,7 +196,8 @@ def scan(
     Parameters
     ----------
     inputs : sequence of path
-        Files or folders (see :func:`detector.inputs.records.iter_records`).
+        Files or folders (see :func:`detector.inputs.records.iter_records`); ``-`` is
+        standard input, read as JSON Lines.
     out : path
         Output folder: pairs.jsonl, clusters.jsonl, documents.jsonl (the records in pairs),
         rejected.jsonl, summary.json, report.html.
@@ -175,12 +206,25 @@ def scan(
         Where stage functions run (default: all local cores).
     resume : bool
         Reuse checkpoints of an interrupted scan with the same inputs and options.
+    force : bool
+        Replace the results of an earlier scan in ``out`` (refused without it).
+    keep_work : bool
+        Keep the working folder ``out/.scan-work`` (checkpoints, texts, fingerprints)
+        after a successful scan; it is removed otherwise.
     progress : callable
         ``progress(stage, done, total)``, for a progress display.
     formats : sequence of {"parquet", "csv"}
         Also write pairs and clusters in these formats.
+
+    Raises
+    ------
+    InputError
+        When an input does not exist, or no record at all could be read.
+    ConfigError
+        For bad options, or an output folder holding an earlier scan's results without
+        ``resume`` or ``force``.
     """
-    from detector.parallel import LocalEngine
+    from detector.parallel import LocalEngine, running
 
     options = options or ScanOptions()
     for fmt in formats:
@@ -188,8 +232,12 @@ def scan(
             raise ConfigError(f"--format must be parquet or csv, got {fmt!r}")
     if not inputs:
         raise InputError("no inputs given")
+    missing = missing_inputs(inputs)
+    if missing:
+        raise InputError(f"{missing[0]}: no such file or directory")
     out = Path(out)
     work = out / WORK
+    _claim_output(out, resume=resume, force=force)
     manifest = _manifest(inputs, options)
     if resume and (work / "manifest.json").exists():
         previous = json.loads((work / "manifest.json").read_text(encoding="utf-8"))
@@ -200,26 +248,25 @@ def scan(
             shutil.rmtree(work)
         work.mkdir(parents=True)
         atomic_write(work / "manifest.json", json.dumps(manifest, indent=1).encode())
-    own_engine = engine is None
-    engine = engine or LocalEngine()
     timings: dict[str, float] = {}
-    try:
+    # An engine made here is closed here (aborted on Ctrl-C); a caller's is the caller's.
+    session = running(LocalEngine()) if engine is None else nullcontext(engine)
+    with session as engine:
         t = time.perf_counter()
         read = _read_stage(inputs, work, options, engine, progress)
         timings["read_and_fingerprint"] = time.perf_counter() - t
         t = time.perf_counter()
         # Workers load what verification needs while this process finds candidates.
         warming = [engine.submit(warm_up, options.lexicon) for _ in range(engine.workers)]
-        scanned, pairs, identical = candidate_stage(work, options)
+        scanned, pairs, identical, flipped, channels = candidate_stage(work, options)
         for handle in warming:
             engine.result(handle)
+        if not scanned:
+            _no_records(work, read, inputs)
         timings["candidates"] = time.perf_counter() - t
         t = time.perf_counter()
-        _verify_stage(work, pairs, identical, options, engine, progress)
+        _verify_stage(work, pairs, identical, flipped, channels, options, engine, progress)
         timings["verify"] = time.perf_counter() - t
-    finally:
-        if own_engine:
-            engine.close()
     t = time.perf_counter()
     n_parts = (len(pairs) + options.verify_batch - 1) // options.verify_batch
     results = collect_verified(work, n_parts)
@@ -230,4 +277,64 @@ def scan(
     from detector.report.scan import write_report
 
     write_report(out / "report.html", summary, out)
+    if not keep_work:
+        release_caches()
+        shutil.rmtree(work, ignore_errors=True)
     return ScanResult(out=out, summary=summary)
+
+
+#: What a scan writes into its output folder (besides the working folder).
+OUTPUT_FILES = (
+    "pairs.jsonl",
+    "clusters.jsonl",
+    "documents.jsonl",
+    "rejected.jsonl",
+    "summary.json",
+    "report.html",
+    *(f"{name}.{fmt}" for name in ("pairs", "clusters") for fmt in FORMATS),
+)
+
+
+def _claim_output(out: Path, *, resume: bool, force: bool) -> None:
+    """Refuse to overwrite an earlier scan's results unless told to; with ``force``,
+    remove them (only the files a scan writes: the folder may hold the user's own)."""
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"{out} is a file, not a folder")
+    found = [name for name in OUTPUT_FILES if (out / name).exists()]
+    unfinished = (out / WORK).exists()
+    if force:
+        for name in found:
+            (out / name).unlink()
+        if unfinished:
+            shutil.rmtree(out / WORK)
+        return
+    if resume:
+        return
+    if unfinished:
+        raise ConfigError(
+            f"{out} holds an unfinished scan: --resume finishes it, --force starts over"
+        )
+    if found:
+        raise ConfigError(
+            f"{out} holds the results of an earlier scan ({found[0]}): "
+            "use --force to replace them, or another --out"
+        )
+
+
+def _no_records(work: Path, read: int, inputs: Sequence[str | Path]) -> None:
+    """Raise the one-line error of a scan that could read no record at all."""
+    shown = ", ".join(str(i) if str(i) != "-" else "standard input" for i in inputs[:3])
+    if not read:
+        message = f"no records in {shown}"
+    else:
+        first = ""
+        for path in sorted(work.glob("rejected-*.jsonl")):
+            line = next((x for x in path.read_text(encoding="utf-8").splitlines() if x), "")
+            if line:
+                row = json.loads(line)
+                where = f"{row['file']}:{row['location']}" if row.get("location") else row["file"]
+                first = f" (first: {where}: {row['reason']})"
+                break
+        message = f"no record could be read from {shown}: all {read} rejected{first}"
+    shutil.rmtree(work, ignore_errors=True)
+    raise InputError(message)

@@ -48,7 +48,7 @@ from rapidfuzz.distance import Levenshtein
 from detector.models import Substitution
 from detector.scan.minhash import gram_hashes, is_number, light_tokens, prepare_text, token_hashes
 from detector.scan.tokens import FUNCTION_WORD, gram_windows, tokenize, word_table
-from detector.text.wordlists import FUNCTION_WORDS
+from detector.text.wordlists import FUNCTION_WORDS, NUMBER_WORDS
 
 __all__ = [
     "Settled",
@@ -307,10 +307,13 @@ def word_alignment(a: Words | Sequence[str], b: Words | Sequence[str]) -> WordAl
             for i, j in zip(
                 range(op.src_start, op.src_end), range(op.dest_start, op.dest_end), strict=True
             ):
-                either = wa.immutable[i] or wb.immutable[j]
+                x, y = wa.word(i), wb.word(j)
+                either = (
+                    wa.immutable[i] or wb.immutable[j] or x in NUMBER_WORDS or y in NUMBER_WORDS
+                )
                 imm_all += either
                 content += not either
-                swaps.append((wa.word(i), wb.word(j)))
+                swaps.append((x, y))
             swapped += op.src_end - op.src_start
     lined = kept + swapped
     return WordAlignment(
@@ -348,7 +351,8 @@ def aligned_verdict(
     if w.lined_up < MIN_LINED_UP:
         return None
     score = round(w.lined_up * (1.0 - w.swap_share), 4)
-    if w.swap_share <= MAX_EDIT_SWAPS or (
+    light = w.swapped < MIN_SPINNER_SWAPS or w.content_swaps < MIN_CONTENT_SWAPS
+    if (w.swap_share <= MAX_EDIT_SWAPS and light) or (
         w.swap_share <= MAX_EDIT_SWAPS_MIXED and w.content_swaps < MIN_CONTENT_SWAPS
     ):
         # Nine words in ten kept in place, the text lined up: an edited copy.
@@ -362,6 +366,10 @@ def aligned_verdict(
         return Settled("spun", score, _spin_original(w.swaps, lexicon=lexicon), "alignment")
     return None
 
+
+#: From this many content-word swaps, a copy's swaps may be a light spin's: ``compare``
+#: decides (tests/test_scan_agreement.py).
+MIN_SPINNER_SWAPS = 4
 
 #: Swaps weighed for the direction: plenty for a clear majority, and bounded work.
 MAX_DIRECTION_SWAPS = 30
@@ -405,4 +413,13 @@ def settle(
     :class:`Words` made from them once for many pairs.
     """
     wa, wb = _words(a, k), _words(b, k)
-    return plain_copy(wa, wb, k) or aligned_verdict(wa, wb, lexicon=lexicon)
+    copy = plain_copy(wa, wb, k)
+    if copy is None:
+        return aligned_verdict(wa, wb, lexicon=lexicon)
+    if copy.verdict == "near_duplicate":
+        w = word_alignment(wa, wb)
+        if w.swapped >= MIN_SPINNER_SWAPS and w.content_swaps >= MIN_CONTENT_SWAPS:
+            # A few content words swapped one for one, the rest in place: a light
+            # spin or a light edit, which compare's model tells apart.
+            return None
+    return copy

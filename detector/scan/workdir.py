@@ -33,6 +33,7 @@ from cachetools import LRUCache
 
 from detector.inputs.records import Record, Rejected
 from detector.scan.triage import Words
+from detector.text.normalize import prose_text
 
 __all__ = [
     "WORK",
@@ -44,6 +45,7 @@ __all__ = [
     "forget_old_scans",
     "load_meta",
     "prepare_words",
+    "release_caches",
     "save_array",
     "text_of",
     "words_of",
@@ -190,7 +192,13 @@ def forget_old_scans(work: str) -> None:
     stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
     if _STAMPS.get(work) == stamp:
         return
+    release_caches()
     _STAMPS[work] = stamp
+
+
+def release_caches() -> None:
+    """Forget every cached text and token list and close the open text files."""
+    _STAMPS.clear()
     for cache in (_locations, text_of, document_of):
         cache.cache_clear()
     for fd in _OPEN_FILES.values():
@@ -231,20 +239,21 @@ def prepare_words(work: str, indices: Sequence[int], k: int) -> None:
     """Tokenize, in one batch, the texts among ``indices`` not yet in the cache."""
     with _WORDS_LOCK:
         missing = sorted({i for i in indices if (work, i, k) not in _WORDS})
-    prepared = Words.batch([text_of(work, i) for i in missing], k)
+    prepared = Words.batch([prose_text(text_of(work, i)) for i in missing], k)
     with _WORDS_LOCK:
         for i, words in zip(missing, prepared, strict=True):
             _WORDS[(work, i, k)] = words
 
 
 def words_of(work: str, index: int, k: int) -> Words:
-    """The :class:`~detector.scan.triage.Words` of scanned record ``index`` (cached)."""
+    """The :class:`~detector.scan.triage.Words` of scanned record ``index``'s prose
+    (:func:`detector.text.normalize.prose_text`; cached)."""
     key = (work, index, k)
     with _WORDS_LOCK:
         found = _WORDS.get(key)
         if found is not None:
             return found
-    words = Words.batch([text_of(work, index)], k)[0]
+    words = Words.batch([prose_text(text_of(work, index))], k)[0]
     with _WORDS_LOCK:
         _WORDS[key] = words
     return words

@@ -5,6 +5,8 @@
 * bylines (``By Jane Doe``), credit lines (``Reporting by ...; Editing by ...``),
 * photo captions (a paragraph ending in a bracketed credit ``[Name/Agency]``),
 * page furniture lines (``Related: ...``, ``Advertisement``, ``(c) 2024 ...``).
+
+:func:`headline` names a text that came without a title by its first line of body text.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import NamedTuple
 
 from detector.text.wire import match_dateline
 
-__all__ = ["Boilerplate", "strip_boilerplate"]
+__all__ = ["HEADLINE_CHARS", "Boilerplate", "headline", "strip_boilerplate"]
 
 _META_KEYS = (
     "date|published|updated|source|url|link|author|byline|title|headline|id|"
@@ -44,6 +46,12 @@ _FURNITURE_RE = re.compile(
     r"follow[ \t]+us\b.*|click[ \t]+here\b.*|home[ \t]*[|>»].*|skip[ \t]+to[ \t]+content)[ \t]*$",
     re.IGNORECASE,
 )
+
+
+#: The longest title :func:`headline` makes, in characters.
+HEADLINE_CHARS = 80
+#: How much of a text :func:`headline` reads: its first line of body text is near the top.
+_HEADLINE_WINDOW = 4000
 
 
 class Boilerplate(NamedTuple):
@@ -125,3 +133,32 @@ def strip_boilerplate(raw: str) -> Boilerplate:
         if raw[start:end].strip():
             keep.append((start, end))
     return Boilerplate(keep, meta, removed)
+
+
+def headline(raw: str, max_chars: int = HEADLINE_CHARS) -> str | None:
+    """A short title for a text without one: its first line of body text, trimmed.
+
+    Metadata lines, bylines, furniture and the wire dateline are passed over; white
+    space is folded; a longer line is cut at a word before ``max_chars`` and ends in
+    "…". None when the text has no words.
+
+    Examples
+    --------
+    >>> headline(" date 2021-02-08 \\n\\nOSLO (Reuters) - Prices rose again.\\nMore.")
+    'Prices rose again.'
+    >>> headline("Rates " * 30, max_chars=20)
+    'Rates Rates Rates…'
+    >>> headline("  \\n ") is None
+    True
+    """
+    window = raw[:_HEADLINE_WINDOW]
+    spans = strip_boilerplate(window).keep
+    lines = [window[s:e] for s, e in spans] or window.splitlines()
+    line = next((" ".join(x.split()) for x in lines if x.strip()), "")
+    if not line:
+        return None
+    if len(line) <= max_chars:
+        return line
+    cut = line[: max_chars - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > max_chars // 2 else cut).rstrip(" ,;:-–—") + "…"

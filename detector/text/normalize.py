@@ -26,6 +26,7 @@ __all__ = [
     "Token",
     "normalize",
     "normalize_text",
+    "prose_text",
     "split_sentences",
     "stem",
 ]
@@ -250,6 +251,43 @@ def _clean_text_with_offsets(raw: str) -> tuple[str, list[int], list[int]]:
     return text, starts, ends
 
 
+def _glue(
+    raw: str, keep: list[tuple[int, int]], *, positions: bool = False
+) -> tuple[str, list[int]]:
+    """The kept line fragments glued with paragraph breaks taken from the raw layout,
+    and (with ``positions``) the raw index of each character of the result."""
+    pieces: list[str] = []
+    piece_pos: list[int] = []
+    prev_end = -1
+    for s, e in keep:
+        if prev_end >= 0:
+            sep = "\n\n" if raw.count("\n", prev_end, s) >= 2 else "\n"
+            pieces.append(sep)
+            if positions:
+                piece_pos.extend([prev_end] * len(sep))
+        pieces.append(raw[s:e])
+        if positions:
+            piece_pos.extend(range(s, e))
+        prev_end = e
+    return "".join(pieces), piece_pos
+
+
+def prose_text(raw: str) -> str:
+    """The article's body as :func:`normalize` reads it, boilerplate stripped the same
+    way (page furniture, bylines, captions, the dateline), before character cleaning.
+
+    A batch scan fingerprints and checks this text, so that a shared byline or footer
+    makes no candidate and no copy, as it makes none in ``compare``.
+
+    Examples
+    --------
+    >>> prose_text("date 2021-02-08\\n\\nNEW DELHI (Reuters) - Twitter said it was seeking "
+    ...            "talks.\\nReporting by A. Writer; Editing by B. Editor")
+    'Twitter said it was seeking talks.'
+    """
+    return _glue(raw, strip_boilerplate(raw)[0])[0]
+
+
 def normalize(raw: str) -> Document:
     """Normalise a raw article into a :class:`Document`.
 
@@ -277,20 +315,7 @@ def normalize(raw: str) -> Document:
     'Twitter'
     """
     keep, meta, removed = strip_boilerplate(raw)
-    # Glue kept line fragments with paragraph breaks taken from the raw layout.
-    pieces: list[str] = []
-    piece_pos: list[int] = []
-    prev_end = -1
-    for s, e in keep:
-        if prev_end >= 0:
-            gap = raw[prev_end:s]
-            sep = "\n\n" if gap.count("\n") >= 2 else "\n"
-            pieces.append(sep)
-            piece_pos.extend([prev_end] * len(sep))
-        pieces.append(raw[s:e])
-        piece_pos.extend(range(s, e))
-        prev_end = e
-    body = "".join(pieces)
+    body, piece_pos = _glue(raw, keep, positions=True)
     text, starts, stops = _clean_text_with_offsets(body)
     offsets = [piece_pos[p] for p in starts]
     offsets.append(len(raw))

@@ -23,6 +23,7 @@ __all__ = [
     "FRAME_WORDS",
     "FUNCTION_WORDS",
     "NOT_NAMES",
+    "NUMBER_WORDS",
     "STOPWORDS",
 ]
 
@@ -77,3 +78,14 @@ CALENDAR_WORDS: frozenset[str] = _words(
 )
 
 NOT_NAMES: frozenset[str] = STOPWORDS | FUNCTION_WORDS
+
+#: Numbers written as words. A spinner leaves numbers alone; a text that swaps "three"
+#: for "eight" is another story in the same template, as one that swaps 3 for 8.
+NUMBER_WORDS: frozenset[str] = _words(
+    """
+    zero one two three four five six seven eight nine ten eleven twelve thirteen
+    fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty
+    sixty seventy eighty ninety hundred thousand million billion trillion
+    half quarter first second third fourth fifth sixth seventh eighth ninth tenth
+    """
+)

@@ -31,10 +31,12 @@ from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from detector.archive.store import Match
+from detector.compare.classifier import MODEL_REASON
 from detector.errors import DetectorError, InputError
 from detector.inputs.text import read_text
 from detector.report.comparison import comparison_context, verdict_badge
 from detector.report.templates import render
+from detector.text.boilerplate import headline
 from detector.web.api import MAX_TOP, open_archive, require_text
 from detector.web.workers import Workers
 
@@ -142,7 +144,7 @@ def _match(match: Match, key: str) -> dict[str, Any]:
     result = match.comparison
     return {
         "id": article.id,
-        "title": article.title,
+        "title": article.shown_title,
         "href": f"/view/{quote(article.id, safe='')}?{urlencode({'s': key})}",
         "verdict": verdict_badge(result.verdict),
         "score": result.score,
@@ -172,6 +174,9 @@ def _check_page(
         top=top,
         top_choices=sorted({3, 5, 10, 20, top}),
         matches=None if matches is None else [_match(m, key) for m in matches],
+        model_p=any(
+            (m.comparison.reasons or [""])[0].startswith(MODEL_REASON) for m in matches or []
+        ),
         error=error,
         notice=notice,
     )
@@ -200,6 +205,12 @@ def view_page(context: dict[str, Any], back: str, back_label: str) -> str:
 def _stats_line(stats: dict[str, Any]) -> str:
     n = stats.get("articles", stats.get("count"))
     return f"archive: {n:,} articles" if isinstance(n, int) else ""
+
+
+def _named(what: str, text: str) -> str:
+    """``what``, followed by the text's first line of body text when it has one."""
+    first = headline(text)
+    return f"{what}: {first}" if first else what
 
 
 def _form_text(text: str) -> str:
@@ -239,7 +250,9 @@ def pages_router(
             result = pool.compare(require_text(a, "text a"), require_text(b, "text b"))
         except DetectorError as exc:
             return html_response(_compare_page(a=a, b=b, error=str(exc), nav=nav), 400)
-        context = comparison_context(result, a, b, a_name="Text a", b_name="Text b")
+        context = comparison_context(
+            result, a, b, a_name=headline(a) or "Text a", b_name=headline(b) or "Text b"
+        )
         return html_response(view_page(context, "/compare", "Compare two other texts"))
 
     if db is None:
@@ -302,13 +315,13 @@ def pages_router(
             result = pool.compare(text, article.text)
         except DetectorError as exc:
             return html_response(_check_page(text=text, error=str(exc), nav=nav), 400)
-        label = f"{article.id}: {article.title}" if article.title else article.id
+        label = article.label
         extra = ", ".join(x for x in (article.source, article.date) if x)
         context = comparison_context(
             result,
             text,
             article.text,
-            a_name="Suspect article",
+            a_name=_named("Suspect article", text),
             b_name=f"{label} ({extra})" if extra else label,
             title=f"Suspect article vs {label}",
         )

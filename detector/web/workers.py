@@ -152,7 +152,7 @@ class Workers:
         with self._lock:
             engine, self._engine = self._engine, None
         if engine is not None:
-            engine.close(cancel=True)
+            engine.close(abort=True)
 
     def run(self, fn: Any, *args: Any) -> Any:
         """``fn(*args)`` in a worker, waited for in this thread."""
