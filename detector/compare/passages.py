@@ -78,12 +78,12 @@ class ReusedPassage:
 #: A passage of at least this share of each text's words, with at least
 #: WHOLE_COPY_IDENTITY of them unchanged (the near-duplicate rule of
 #: :class:`detector.compare.verdict.RuleVerdict`) and at least WHOLE_COPY_MIN_WORDS
-#: words, is a whole copy: it is kept even without prose (a results table, a list) or
-#: when it is a single short sentence. On wire copy, light edits of short tables were
-#: otherwise called related (benchmarks/README.md).
+#: words (as many as a one-sentence passage needs), is a whole copy: it is kept even
+#: without prose (a results table, a list). On wire copy, light edits of results tables
+#: were otherwise called related (benchmarks/README.md).
 WHOLE_COPY_SHARE = 0.9
 WHOLE_COPY_IDENTITY = 0.85
-WHOLE_COPY_MIN_WORDS = 20
+WHOLE_COPY_MIN_WORDS = 60
 
 
 def _function_share(doc: Document, tokens: tuple[int, ...]) -> float:
