@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -122,70 +124,67 @@ def scan(
             fields=field_map(id_field, text_field, title_field, date_field, source_field),
         )
         show = not quiet and sys.stderr.isatty()
-        with running(make_engine(engine, jobs=jobs or None, scheduler=scheduler)) as runner:
-            if show:
-                from rich.console import Console
-                from rich.progress import (
-                    BarColumn,
-                    MofNCompleteColumn,
-                    Progress,
-                    TaskID,
-                    TextColumn,
-                    TimeElapsedColumn,
-                )
-
-                started = {}
-                import time
-
-                with Progress(
-                    TextColumn("{task.description}"),
-                    BarColumn(),
-                    MofNCompleteColumn(),
-                    TextColumn("{task.fields[rate]}"),
-                    TimeElapsedColumn(),
-                    transient=False,
-                    console=Console(stderr=True),  # stdout stays free for the user's output
-                ) as bar:
-                    tasks: dict[str, TaskID] = {}
-
-                    def progress(stage: str, done: int, total: int | None) -> None:
-                        if stage not in tasks:
-                            started[stage] = time.perf_counter()
-                            tasks[stage] = bar.add_task(stage, total=total, rate="")
-                        elapsed = max(time.perf_counter() - started[stage], 1e-9)
-                        unit = "records/s" if stage == "read" else "pairs/s"
-                        bar.update(
-                            tasks[stage],
-                            completed=done,
-                            total=total,
-                            rate=f"{done / elapsed:,.0f} {unit}",
-                        )
-
-                    result = run_scan(
-                        inputs,
-                        out,
-                        options=options,
-                        engine=runner,
-                        resume=resume,
-                        force=force,
-                        keep_work=keep_work,
-                        progress=progress,
-                        formats=output_format or (),
-                    )
-            else:
-                result = run_scan(
-                    inputs,
-                    out,
-                    options=options,
-                    engine=runner,
-                    resume=resume,
-                    force=force,
-                    keep_work=keep_work,
-                    formats=output_format or (),
-                )
+        with (
+            running(make_engine(engine, jobs=jobs or None, scheduler=scheduler)) as runner,
+            _progress_display(show) as progress,
+        ):
+            result = run_scan(
+                inputs,
+                out,
+                options=options,
+                engine=runner,
+                resume=resume,
+                force=force,
+                keep_work=keep_work,
+                progress=progress,
+                formats=output_format or (),
+            )
     s = result.summary
     typer.echo(
         f"{s['records_read']} records read: {s['records_scanned']} scanned, {s['records_rejected']} rejected; "
         f"{s['pairs']} pairs in {s['clusters']} clusters -> {out}",
         err=True,
     )
+
+
+@contextmanager
+def _progress_display(show: bool) -> Iterator[Callable[[str, int, int | None], None] | None]:
+    """A progress bar with a rate per stage on stderr (stdout stays free), or None."""
+    if not show:
+        yield None
+        return
+    import time
+
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskID,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    started: dict[str, float] = {}
+    tasks: dict[str, TaskID] = {}
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        transient=False,
+        console=Console(stderr=True),
+    ) as bar:
+
+        def progress(stage: str, done: int, total: int | None) -> None:
+            if stage not in tasks:
+                started[stage] = time.perf_counter()
+                tasks[stage] = bar.add_task(stage, total=total, rate="")
+            elapsed = max(time.perf_counter() - started[stage], 1e-9)
+            unit = "records/s" if stage == "read" else "pairs/s"
+            bar.update(
+                tasks[stage], completed=done, total=total, rate=f"{done / elapsed:,.0f} {unit}"
+            )
+
+        yield progress
