@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -70,7 +71,7 @@ def timed(fn, repeat: int) -> list[float]:
     return out
 
 
-def cold_start(runs: int = 5) -> list[float]:
+def cold_start(runs: int = 5, semantic: bool = True) -> list[float]:
     seeds = REPO / "corpus" / "seeds"
     cmd = [
         sys.executable,
@@ -81,12 +82,47 @@ def cold_start(runs: int = 5) -> list[float]:
         str(seeds / "001_7281db72b9a8aca8.txt"),
         "--json",
     ]
+    env = {**os.environ, "DETECTOR_SEMANTIC": "1" if semantic else "0"}
     out = []
     for _ in range(runs):
         t = time.perf_counter()
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=env)
         out.append(time.perf_counter() - t)
     return out
+
+
+def semantic_cost(a: str, b: str, repeat: int) -> dict[str, float] | None:
+    """What the semantic stage adds: its own step, and compare on and off, alternated."""
+    from detector import compare
+    from detector.compare.semantic import align_meaning
+    from detector.text import embedding
+    from detector.text.normalize import normalize
+
+    emb = embedding.load_embedder()
+    if emb is None:
+        return None
+    x, y = normalize(a), normalize(b)
+    step = timed(lambda: align_meaning(x, y, emb), repeat)
+    on: list[float] = []
+    off: list[float] = []
+    for _ in range(repeat):
+        for flag, times in (("1", on), ("0", off)):
+            os.environ[embedding.SEMANTIC_ENV] = flag
+            embedding._load.cache_clear()
+            embedding.load_embedder()
+            t = time.perf_counter()
+            compare(a, b)
+            times.append(time.perf_counter() - t)
+    os.environ.pop(embedding.SEMANTIC_ENV)
+    embedding._load.cache_clear()
+    cold_off = cold_start(semantic=False)
+    return {
+        "align_meaning_ms": round(1000 * statistics.median(step), 2),
+        "compare_on_ms": round(1000 * statistics.median(on), 2),
+        "compare_off_ms": round(1000 * statistics.median(off), 2),
+        "added_ms": round(1000 * (statistics.median(on) - statistics.median(off)), 2),
+        "cold_start_off_s": round(statistics.median(cold_off), 3),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -101,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     ours = timed(lambda: compare(a, b), args.repeat)
     base = timed(lambda: baseline_compare(a, b), args.repeat)
     cold = cold_start()
+    semantic = semantic_cost(a, b, args.repeat)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result = {
         "words": [len(a.split()), len(b.split())],
@@ -118,7 +155,8 @@ def main(argv: list[str] | None = None) -> int:
         ),
         "cold_start_s": {"median": round(statistics.median(cold), 3), "max": round(max(cold), 3)},
         "peak_rss_mb": round(peak_mb, 1),
-        "targets": {"median_ms": 50, "cold_start_s": 1.5},
+        "semantic": semantic,
+        "targets": {"median_ms": 50, "cold_start_s": 1.5, "semantic_added_ms": 10},
     }
     if args.json:
         print(json.dumps(result, indent=2))
@@ -138,6 +176,16 @@ def main(argv: list[str] | None = None) -> int:
         f"  cold start 'detector compare' on the seed pair: median {result['cold_start_s']['median']} s, max {result['cold_start_s']['max']} s"
     )
     print(f"  peak RSS of this process: {result['peak_rss_mb']} MB")
+    sem = result["semantic"]
+    if sem is None:
+        print("  semantic stage: the extra is not installed")
+    else:
+        print(
+            f"  semantic stage: meaning alignment median {sem['align_meaning_ms']} ms; compare "
+            f"median {sem['compare_on_ms']} ms with it, {sem['compare_off_ms']} ms without "
+            f"(runs alternated), adds {sem['added_ms']} ms; cold start median "
+            f"{sem['cold_start_off_s']} s without it"
+        )
     print("  targets: median < 50 ms, cold start < 1.5 s")
     return 0
 

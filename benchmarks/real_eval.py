@@ -124,6 +124,9 @@ def _compare_one(i: int) -> dict[str, Any]:
         "measures": {k: round(v, 4) for k, v in c.measures.items()},
         "passages": [[p.a_start, p.a_end, p.b_start, p.b_end, p.similarity] for p in c.passages],
         "seconds": seconds,
+        "semantic": c.semantic.to_dict() if c.semantic is not None else None,
+        # What the lexical stages alone said: the semantic stage only ever adds a verdict.
+        "lexical_derived": c.derived and not (c.semantic is not None and c.semantic.decided),
     }
 
 
@@ -142,6 +145,36 @@ def compare_all(pairs: Sequence[tuple[str, str]], jobs: int, chunksize: int) -> 
 
 
 # ----------------------------------------------------------------------------- figures
+
+
+def semantic_figures(
+    results: Sequence[dict], y: Sequence[bool], labels: Sequence[str], obfuscations: Sequence[str]
+) -> dict[str, Any] | None:
+    """The lexical stages alone beside the detector with the semantic stage, same pairs.
+
+    ``None`` when the ``semantic`` extra is not installed (every result lacks it).
+    """
+    if not any(r["semantic"] for r in results):
+        return None
+    lexical = [r["lexical_derived"] for r in results]
+
+    def rate(label: str) -> float:
+        return statistics.fmean(d for d, lab in zip(lexical, labels, strict=True) if lab == label)
+
+    return {
+        "lexical_only": {
+            "f1": float(f1_score(y, lexical, zero_division=0.0)),
+            "precision": float(precision_score(y, lexical, zero_division=0.0)),
+            "recall": float(recall_score(y, lexical, zero_division=0.0)),
+            "recall_by_label": {lab: rate(lab) for lab in obfuscations},
+            "false_derived_rate": rate(NO_PLAGIARISM) if NO_PLAGIARISM in labels else None,
+        },
+        "decided_by_meaning": sum(bool(r["semantic"]["decided"]) for r in results),
+        "auc": {
+            name: auc(y, [r["semantic"][name] for r in results])
+            for name in ("document_similarity", "sentence_similarity")
+        },
+    }
 
 
 def auc(y: Sequence[bool], scores: Sequence[float]) -> float | None:
@@ -233,6 +266,7 @@ def evaluate_pan(
         return out
 
     obfuscations = [lab for lab in order if lab != NO_PLAGIARISM]
+    semantic = semantic_figures(results, y, labels, obfuscations)
     plag_by_label = {}
     for label in obfuscations:
         keep = [i for i, lab in enumerate(labels) if lab == label]
@@ -275,6 +309,7 @@ def evaluate_pan(
             | {"auc_by_label": by_label_auc(base[name])}
             for name in ("word5_jaccard", "word_tfidf_cosine")
         },
+        "semantic": semantic,
     }
     return report, rows
 
@@ -305,6 +340,9 @@ def evaluate_msrp(
     has_similarity = any(r["similarity"] is not None for r in results)
     aucs: dict[str, float | None] = {"score": auc(y, [r["score"] for r in results])}
     aucs["similarity"] = auc(y, [r["similarity"] for r in results]) if has_similarity else None
+    if all(r["semantic"] for r in results):
+        for name in ("document_similarity", "sentence_similarity"):
+            aucs[f"semantic_{name}"] = auc(y, [r["semantic"][name] for r in results])
     aucs |= {name: auc(y, values) for name, values in base.items()}
     report = {
         "pairs": len(pairs),
@@ -398,6 +436,23 @@ def render(result: dict) -> str:
                 f"R {_f(q['recall'])}, gran {_f(q['granularity'])}, {q['cases']} cases, "
                 f"{q['detections']} passages)"
             )
+        sem = pan.get("semantic")
+        if sem:
+            lex = sem["lexical_only"]
+            out += [
+                f"  semantic stage: {sem['decided_by_meaning']} pairs called derived by meaning "
+                "alone; the figures above include them",
+                f"  lexical stages alone: F1 {_f(lex['f1'])} (precision {_f(lex['precision'])}, "
+                f"recall {_f(lex['recall'])}); false-derived rate on no_plagiarism "
+                f"{_f(lex['false_derived_rate'])}",
+                "    recall by label, lexical alone -> with the semantic stage: "
+                + ", ".join(
+                    f"{k} {_f(v)} -> {_f(det['recall_by_label'][k])}"
+                    for k, v in lex["recall_by_label"].items()
+                ),
+                "  semantic similarity AUC: "
+                + ", ".join(f"{k} {_f(v)}" for k, v in sem["auc"].items()),
+            ]
         verdicts = sorted({v for c in det["confusion"].values() for v in c})
         out.append("  verdicts by label: " + " ".join(f"{v:>14}" for v in verdicts))
         for label, counts in det["confusion"].items():

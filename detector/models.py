@@ -243,6 +243,35 @@ class SentencePair:
 
 
 @dataclass(frozen=True)
+class SemanticMeasures:
+    """How alike two texts are in meaning (only with the ``semantic`` extra installed).
+
+    ``document_similarity`` and ``sentence_similarity`` are cosines of the static
+    sentence embeddings (:mod:`detector.compare.semantic`), clipped to [0, 1];
+    ``aligned_sentences`` counts the sentence pairs aligned by meaning; ``derived`` says
+    whether they make reuse on their own, and ``decided`` whether the verdict rests on
+    them (the lexical stages found no reuse). Symmetric in ``a`` and ``b``.
+    """
+
+    document_similarity: float
+    sentence_similarity: float
+    aligned_sentences: int
+    derived: bool
+    decided: bool
+    model: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "document_similarity": round(self.document_similarity, 4),
+            "sentence_similarity": round(self.sentence_similarity, 4),
+            "aligned_sentences": self.aligned_sentences,
+            "derived": self.derived,
+            "decided": self.decided,
+            "model": self.model,
+        }
+
+
+@dataclass(frozen=True)
 class Comparison:
     """The result of comparing two articles: a verdict and its evidence.
 
@@ -278,6 +307,9 @@ class Comparison:
         both texts) or ``"partial"`` (passages inside a longer text); ``None`` otherwise.
     coverage_a, coverage_b : float
         Share of each text's characters inside the reused passages.
+    semantic : SemanticMeasures or None
+        Similarity in meaning, when the ``semantic`` extra is installed (else ``None``,
+        and left out of :meth:`to_dict`).
     reuse : mapping of str to float
         The passage evidence the reuse probability was weighed from
         (:data:`detector.compare.passages.REUSE_FEATURES`).
@@ -302,6 +334,7 @@ class Comparison:
     coverage_a: float = 0.0
     coverage_b: float = 0.0
     reuse: Mapping[str, float] = field(default_factory=dict)
+    semantic: SemanticMeasures | None = None
 
     def __post_init__(self) -> None:
         for name in _SEQUENCE_FIELDS:
@@ -351,6 +384,7 @@ class Comparison:
             "substitutions": [s.to_dict() for s in self.substitutions],
             "edits": [e.to_dict() for e in self.edits],
             "reuse": {k: round(v, 4) for k, v in self.reuse.items()},
+            **({"semantic": self.semantic.to_dict()} if self.semantic is not None else {}),
         }
 
 

@@ -20,6 +20,7 @@ from detector.compare.evidence import SpinEvidence, spin_evidence
 from detector.compare.graded import similarity_features
 from detector.compare.passages import ReusedPassage, find_passages, reuse_features
 from detector.compare.provenance import likely_original
+from detector.compare.semantic import MEANING_THRESHOLD, MeaningAlignment, align_meaning
 from detector.compare.shingle import entity_set, stopword_ngrams, word_shingles
 from detector.compare.similarity import (
     char_tfidf_cosine,
@@ -36,9 +37,11 @@ from detector.models import (
     Edit,
     Measures,
     Passage,
+    SemanticMeasures,
     SentencePair,
     Substitution,
 )
+from detector.text.embedding import load_embedder
 from detector.text.normalize import Document, normalize
 
 __all__ = [
@@ -289,6 +292,29 @@ def _raw_passage(x: Document, y: Document, p: ReusedPassage) -> Passage:
 #: keep nearly all (a content farm may still change a date or a figure or two).
 SPUN_MIN_ENTITIES_KEPT = 0.65
 
+#: The reuse probability of a pair that only the meaning alignment calls derived: the
+#: share of such pairs that were derived among the corpus's train and dev pairs and
+#: PAN 2013's fit part (README, "Rewrites that share no wording").
+MEANING_SCORE = 0.8
+
+
+def _meaning_reasons(
+    meaning: MeaningAlignment, extent: str, coverage: tuple[float, float]
+) -> list[str]:
+    count = len(meaning.pairs)
+    how = (
+        f"{coverage[0]:.0%} of a and {coverage[1]:.0%} of b"
+        if extent == "whole"
+        else f"{len(meaning.passages)} passage{'s' if len(meaning.passages) != 1 else ''}"
+    )
+    return [
+        f"Rewritten in new words ({extent} reuse, {how}): {count} sentences say the same "
+        f"thing in both texts (aligned by meaning, cosine at least {MEANING_THRESHOLD:.2f}), "
+        "though few words line up.",
+        f"Similarity in meaning: {meaning.sentence_similarity:.2f} sentence by sentence, "
+        f"{meaning.document_similarity:.2f} for the whole texts.",
+    ]
+
 
 def _kind(maker: VerdictMaker, measures: Measures, passage: ReusedPassage, extent: str) -> str:
     """How the reused text was changed, once the pair is known to be derived.
@@ -480,10 +506,36 @@ def compare(
             score = min(score, min(model.threshold, 0.5) - NO_PASSAGE_MARGIN)
         else:
             score = min(score, 0.49)
+    semantic, by_meaning = None, False
+    embedder = load_embedder()
+    if embedder is not None:
+        meaning = align_meaning(x, y, embedder)
+        by_meaning = not identical and label not in DERIVED_VERDICTS and meaning.derived
+        semantic = SemanticMeasures(
+            meaning.document_similarity,
+            meaning.sentence_similarity,
+            len(meaning.pairs),
+            meaning.derived,
+            by_meaning,
+            embedder.name,
+        )
+        if by_meaning:
+            # Few words line up but sentence after sentence says the same thing.
+            label, found = "rewrite", meaning.passages
+            coverage_x = _coverage(x, [p.a_span for p in found])
+            coverage_y = _coverage(y, [p.b_span for p in found])
+            extent = "whole" if min(coverage_x, coverage_y) >= WHOLE_EXTENT else "partial"
+            score = max(score, MEANING_SCORE)
+            notes = _meaning_reasons(meaning, extent, (coverage_x, coverage_y))
     decided = perf_counter()
     passages = tuple(_raw_passage(x, y, p) for p in found)
     sentence_pairs = []
-    for g in alignment.groups:
+    if by_meaning:
+        for i, j, cosine in meaning.pairs:
+            xs, xe = x.raw_span(*x.sentences[i])
+            ys, ye = y.raw_span(*y.sentences[j])
+            sentence_pairs.append(SentencePair(xs, xe, ys, ye, round(cosine, 4)))
+    for g in () if by_meaning else alignment.groups:
         xs, xe = x.raw_span(x.sentences[g.a_sentences[0]][0], x.sentences[g.a_sentences[-1]][1])
         ys, ye = y.raw_span(y.sentences[g.b_sentences[0]][0], y.sentences[g.b_sentences[-1]][1])
         sentence_pairs.append(SentencePair(xs, xe, ys, ye, round(g.similarity, 4)))
@@ -513,10 +565,10 @@ def compare(
         )
         original, original_reasons = prov.original, prov.reasons
     repeated = [f"{w} → {r} ×{n}" for w, r, n in repeated_swaps]
-    reasons = describe(label, measures, _examples(substitutions), repeated)
+    reasons = [] if by_meaning else describe(label, measures, _examples(substitutions), repeated)
     if identical:
         reasons.insert(0, "The texts are the same once normalised (page furniture set aside).")
-    elif derived:
+    elif derived and not by_meaning:
         reasons.insert(0, _extent_reason(label, extent, len(passages), coverage, original))
     if original is not None and original_reasons:
         reasons.append(f"Likely original: {original} ({original_reasons[0]}).")
@@ -557,4 +609,5 @@ def compare(
         coverage_a=coverage[0],
         coverage_b=coverage[1],
         reuse=reuse,
+        semantic=semantic,
     )
