@@ -161,7 +161,7 @@ def test_the_channel_makes_a_candidate_of_a_rewrite_sharing_no_5gram(corpus, tmp
     assert channels[pairs.index([0, 1])] == SEMANTIC  # no other channel found it
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["channels"]["semantic"]["candidates_only_here"] >= 1
-    assert {"semantic_embed", "semantic_search"} <= set(summary["seconds"])
+    assert {"semantic_embed_cpu", "semantic_search_cpu"} <= set(summary["seconds"])
     assert summary["options"]["semantic_threshold"] == 0.8
 
 

@@ -126,10 +126,11 @@ def _ingest_chunk(
         save_array(Path(work) / f"anchor-owners-{k:06d}.npy", owner.astype(np.int32))
         save_array(Path(work) / f"anchors-{k:06d}.npy", anchors)
     if options.semantic_channel:
-        started = time.perf_counter()
+        # CPU time, not wall time: workers share the cores with each other.
+        started = time.process_time()
         embeddings = document_embeddings(prose)
         save_array(Path(work) / f"embeddings-{k:06d}.npy", embeddings)
-        seconds = {"seconds": time.perf_counter() - started}
+        seconds = {"cpu_seconds": time.process_time() - started}
         atomic_write(Path(work) / f"embeddings-{k:06d}.json", json.dumps(seconds).encode())
     save_array(Path(work) / f"hashes-{k:06d}.npy", hashes)
     save_array(Path(work) / f"bands-{k:06d}.npy", bands)
@@ -295,17 +296,17 @@ def scan(
 
 
 def _semantic_seconds(work: Path) -> dict[str, float]:
-    """What the semantic channel cost: embedding the prose (seconds summed over the
-    chunks, in the workers, within ``read_and_fingerprint``) and building and searching
-    the index (within ``candidates``)."""
+    """What the semantic channel cost in CPU seconds: embedding the prose (summed over
+    the chunks, in the workers, within ``read_and_fingerprint``) and building and
+    searching the index (in this process, within ``candidates``)."""
     embed = sum(
-        json.loads((work / f"embeddings-{k:06d}.json").read_text())["seconds"]
+        json.loads((work / f"embeddings-{k:06d}.json").read_text())["cpu_seconds"]
         for k in chunk_ids(work)
     )
     # No candidates.json when fewer than two records were scanned: nothing was searched.
     path = work / "candidates.json"
-    search = json.loads(path.read_text()).get("semantic_seconds", 0.0) if path.exists() else 0.0
-    return {"semantic_embed": embed, "semantic_search": search}
+    search = json.loads(path.read_text()).get("semantic_cpu_seconds", 0.0) if path.exists() else 0.0
+    return {"semantic_embed_cpu": embed, "semantic_search_cpu": search}
 
 
 #: What a scan writes into its output folder (besides the working folder).
