@@ -78,6 +78,8 @@ class ScanOptions:
             raise ConfigError(
                 f"semantic-threshold must be in [-1, 1], got {self.semantic_threshold}"
             )
+        if self.semantic_margin < 0:
+            raise ConfigError(f"semantic-margin must be >= 0, got {self.semantic_margin}")
         if self.semantic_k < 1:
             raise ConfigError(f"semantic-k must be >= 1, got {self.semantic_k}")
         if self.chunk_size < 1 or self.verify_batch < 1:
