@@ -152,6 +152,8 @@ SHELL_BLOCKS = [b for b in BLOCKS if b.language in SHELL]
 KEY_OUTPUT: dict[str, list[str]] = {
     "detector compare corpus/seeds/000_6938627cd5ef1f07.txt "
     "corpus/seeds/001_7281db72b9a8aca8.txt": ["SPUN", "original: a"],
+    "detector compare tests/articles/llm_rewrite.source.txt "
+    "tests/articles/llm_rewrite_condensed.txt": ["REWRITE", "Rewritten in new words"],
     "detector pairs examples/pairs.jsonl --out results.jsonl": [
         "3 pairs: 2 compared, 1 with errors -> results.jsonl"
     ],
