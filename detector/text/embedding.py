@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy.sparse import csr_matrix
 
 from detector.errors import ModelError
 
@@ -78,18 +79,18 @@ class StaticEmbedder:
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """One L2-normalised row per text (all zeros for a text with no tokens), float32."""
-        out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         ids = self.token_ids(texts)
         lengths = np.array([len(i) for i in ids], dtype=np.int64)
-        filled = np.flatnonzero(lengths)
-        if not len(filled):
-            return out
         flat = np.fromiter(
             (i for row in ids for i in row), dtype=np.int64, count=int(lengths.sum())
         )
-        starts = np.concatenate(([0], np.cumsum(lengths[filled])[:-1]))
-        sums = np.add.reduceat(self.vectors[flat], starts, axis=0)
-        out[filled] = sums / lengths[filled, None]
+        # A sparse texts-by-tokens count matrix times the token vectors: sums without
+        # gathering a (tokens x dimensions) array, however large the batch.
+        counts = csr_matrix(
+            (np.ones(len(flat), dtype=np.float32), flat, np.concatenate(([0], np.cumsum(lengths)))),
+            shape=(len(texts), self.vectors.shape[0]),
+        )
+        out = np.asarray(counts @ self.vectors, dtype=np.float32)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         np.divide(out, norms, out=out, where=norms > 0)
         return out
