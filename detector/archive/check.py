@@ -17,7 +17,7 @@ ranks, screens and verifies what they return.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -40,6 +40,7 @@ __all__ = [
     "overlap_sets",
     "rank_candidates",
     "verify",
+    "with_semantic",
 ]
 
 #: Postings read per band bucket; a bigger bucket is boilerplate shared by very many
@@ -92,21 +93,28 @@ class Match:
     """An archived article a suspect derives from (or is derived from).
 
     In ``comparison``, text ``a`` is the suspect and ``b`` the archived article.
+    ``cosine`` is the cosine of the two texts' prose embeddings when the semantic
+    channel ran and the article has a vector (:mod:`detector.archive.vectors`), else
+    ``None`` (and left out of :meth:`to_dict`, which is then what it was before the
+    channel existed).
     """
 
     article: ArchivedArticle
     comparison: Comparison
     shared_bands: int
+    cosine: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "id": self.article.id,
             "title": self.article.title,
             "date": self.article.date,
             "source": self.article.source,
             "shared_bands": self.shared_bands,
-            **self.comparison.to_dict(),
         }
+        if self.cosine is not None:
+            out["cosine"] = round(self.cosine, 4)
+        return {**out, **self.comparison.to_dict()}
 
 
 def rank_candidates(
@@ -184,12 +192,16 @@ def verify(
     document: Callable[[int, str, str], Document],
     lexicon: bool,
     include_all: bool,
+    cosines: Mapping[int, float] | None = None,
+    unscreened: Collection[int] = (),
 ) -> list[Match]:
     """Compare the suspect with each candidate ``(num, article, shared bands)`` that passes.
 
     A candidate passes when any overlap with the suspect reaches its floor, or always
-    with ``include_all``; ``document(num, content_hash, text)`` gives the normalised
-    article (the store caches them). Returns the derived verdicts (any verdict with
+    with ``include_all`` or when its ``num`` is in ``unscreened`` (the semantic
+    channel's candidates, which may share no wording); ``document(num, content_hash,
+    text)`` gives the normalised article (the store caches them); ``cosines`` (by
+    ``num``) go into the matches. Returns the derived verdicts (any verdict with
     ``include_all``), best first: score, then shared bands, then id.
     """
     from detector.compare.pipeline import compare
@@ -199,7 +211,7 @@ def verify(
     suspect_doc: Document | None = None
     matches: list[Match] = []
     for num, article, shared in candidates:
-        if suspect_sets is not None:
+        if suspect_sets is not None and num not in unscreened:
             sets = overlap_sets(article.text, options)
             if (
                 overlap(suspect_sets[0], sets[0]) < FLOOR_WORDS
@@ -212,6 +224,37 @@ def verify(
         doc = document(num, article.content_hash, article.text)
         result = compare(suspect_doc, doc, lexicon=lexicon)
         if include_all or result.verdict in DERIVED_VERDICTS:
-            matches.append(Match(article, result, shared))
+            cosine = cosines.get(num) if cosines is not None else None
+            matches.append(Match(article, result, shared, cosine))
     matches.sort(key=lambda m: (-m.comparison.score, -m.shared_bands, m.article.id))
     return matches
+
+
+def with_semantic(
+    everything: Sequence[tuple[int, int, float]],
+    ranked: Sequence[tuple[int, int, float]],
+    semantic: tuple[dict[int, float], list[tuple[int, float]]] | None,
+) -> tuple[list[tuple[int, int, float]], dict[int, float] | None, set[int]]:
+    """The band candidates ``ranked`` (of ``everything`` that share a bucket) and the
+    semantic channel's: ``(candidates, cosines, unscreened)``.
+
+    ``semantic`` is ``(cosines, nearest)`` of
+    :meth:`detector.archive.vectors.SemanticChannel.candidates`, or ``None`` when the
+    channel did not run (then the band candidates alone, as without the channel). The
+    nearest articles are added after the band candidates, with the bands they share,
+    and are verified without the overlap floors.
+
+    Examples
+    --------
+    >>> with_semantic([(4, 3, 1.0), (7, 1, 0.2)], [(4, 3, 1.0)], ({4: 0.9, 7: 0.8}, [(7, 0.8)]))
+    ([(4, 3, 1.0), (7, 1, 0.0)], {4: 0.9, 7: 0.8}, {7})
+    >>> with_semantic([(4, 3, 1.0)], [(4, 3, 1.0)], None)
+    ([(4, 3, 1.0)], None, set())
+    """
+    if semantic is None:
+        return list(ranked), None, set()
+    cosines, nearest = semantic
+    shared = {num: n for num, n, _ in everything}
+    listed = {num for num, _, _ in ranked}
+    extra = [(num, shared.get(num, 0), 0.0) for num, _ in nearest if num not in listed]
+    return [*ranked, *extra], cosines, {num for num, _ in nearest}
