@@ -425,7 +425,8 @@ def run_checks(
 
 
 def exact_search(db: Path, repeats: int = 50) -> dict[str, Any]:
-    """Reading the stored vectors, and one exact search, at this size and tiled larger."""
+    """Reading the stored vectors, and one exact search, at this size and tiled larger;
+    the cost of embedding an article at ``index add`` beside that of its band hashes."""
     import sqlite3
 
     from detector.archive.vectors import (
@@ -444,6 +445,24 @@ def exact_search(db: Path, repeats: int = 50) -> dict[str, Any]:
         return {"vectors": 0}
     rng = np.random.default_rng(0)
     out: dict[str, Any] = {"vectors": len(index), "read_ms": round(read_s * 1000, 1)}
+    from detector.archive.vectors import document_vectors
+    from detector.scan.fingerprint import fingerprint_batch
+    from detector.scan.options import ScanOptions
+    from detector.text.embedding import load_embedder
+
+    embedder = load_embedder()
+    with sqlite3.connect(db) as conn:
+        texts = [row[0] for row in conn.execute("SELECT text FROM articles LIMIT 2000")]
+    if embedder is not None and texts:
+        document_vectors(embedder, texts[:50])  # warm the word cache a little, as add would
+        started = time.perf_counter()
+        document_vectors(embedder, texts)
+        embed_s = time.perf_counter() - started
+        started = time.perf_counter()
+        fingerprint_batch(texts, ScanOptions())
+        bands_s = time.perf_counter() - started
+        out["embedding_ms_per_article"] = round(embed_s * 1000 / len(texts), 2)
+        out["band_hashes_ms_per_article"] = round(bands_s * 1000 / len(texts), 2)
     for rows in (len(index), 100_000, 200_000):
         matrix = np.resize(index.matrix, (rows, index.matrix.shape[1]))
         queries = index.matrix[rng.integers(len(index), size=repeats)]
@@ -462,7 +481,8 @@ def exact_search(db: Path, repeats: int = 50) -> dict[str, Any]:
 
 
 def thresholds() -> dict[str, Any]:
-    """Prose-embedding cosines of the corpus's train and dev pairs, by label."""
+    """Prose-embedding cosines of the corpus's train and dev pairs, by label, and the
+    share of names and numbers kept (the semantic candidates' floor)."""
     from detector.archive.vectors import document_vectors
     from detector.text.embedding import load_embedder
 
@@ -475,12 +495,19 @@ def thresholds() -> dict[str, Any]:
     vectors = dict(
         zip(ids, document_vectors(embedder, [articles[i]["text"] for i in ids]), strict=True)
     )
+    from detector.archive.check import overlap, overlap_sets
+    from detector.scan.options import ScanOptions
+
+    entities = {i: overlap_sets(articles[i]["text"], ScanOptions())[2] for i in ids}
     by_label: dict[str, list[float]] = {}
+    names: dict[str, list[float]] = {}
     for pair in _jsonl(REPO / "corpus" / "pairs.jsonl"):
         if pair["split"] == "test":
             continue
         cos = float(vectors[pair["a"]] @ vectors[pair["b"]])
         by_label.setdefault(pair["label"], []).append(cos)
+        shared = overlap(entities[pair["a"]], entities[pair["b"]])
+        names.setdefault(f"{pair['label']} (names and numbers)", []).append(shared)
     # articles of different stories (no pair between their originals)
     story = {i: articles[i]["of"] or i for i in ids}
     fit = [i for i in ids if articles[i]["split"] != "test"]
@@ -489,6 +516,7 @@ def thresholds() -> dict[str, Any]:
     roots = np.array([story[i] for i in fit])
     other = cos[roots[:, None] != roots[None, :]]
     by_label["different stories"] = other.tolist()
+    by_label.update(names)
     return {
         label: {
             "n": len(v),
@@ -593,7 +621,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.corpus:
             parser.error(f"{args.corpus} is not a complete make_corpus.py output")
         plan = plan_from_repeats(args.articles, args.suspects, rng)
-    add_rewrites(plan)
+    if plan.source != "corpus/articles.jsonl repeated":  # else they are archived already
+        add_rewrites(plan)
     log(f"articles from {plan.source}; {len(plan.suspects)} suspects held out")
 
     with tempfile.TemporaryDirectory(prefix="check-bench-") as tmp:

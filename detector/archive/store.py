@@ -119,7 +119,7 @@ class Archive:
         self._docs: LRUCache[int, tuple[str, Document]] = LRUCache(maxsize=DOCUMENT_CACHE)
         self._conn: sqlite3.Connection | None = None
         self._stale = False
-        self._semantic = SemanticChannel(load_embedder())
+        self._semantic = SemanticChannel(load_embedder)
         conn = connect(self.path, readonly=readonly)
         self._conn = conn
         try:
@@ -463,7 +463,7 @@ class Archive:
             articles = int(conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
             bands = int(conn.execute("SELECT COUNT(*) FROM bands").fetchone()[0])
             sources = int(conn.execute("SELECT COUNT(DISTINCT source) FROM articles").fetchone()[0])
-            embedded = self._semantic.coverage(conn).embedded
+            embedded = self._semantic.embedded(conn)
             oldest, newest = conn.execute(
                 "SELECT MIN(date), MAX(date) FROM articles WHERE date IS NOT NULL"
             ).fetchone()
@@ -547,7 +547,7 @@ class Archive:
             (duplicate, near_duplicate, spun, rewrite).
         semantic : bool
             With the ``semantic`` extra, verify the few articles nearest in meaning as
-            well, without the floors (:mod:`detector.archive.vectors`).
+            well (:mod:`detector.archive.vectors`).
 
         Returns
         -------
@@ -567,7 +567,7 @@ class Archive:
         if semantic:
             with self._sql() as conn:
                 nearest = self._semantic.candidates(conn, text, [num for num, _, _ in ranked])
-        ranked, cosines, unscreened = with_semantic(everything, ranked, nearest)
+        ranked, cosines, semantic_only = with_semantic(everything, ranked, nearest)
         if not ranked:
             return []
         articles: dict[int, ArchivedArticle] = {}
@@ -593,7 +593,7 @@ class Archive:
             lexicon=lexicon,
             include_all=include_all,
             cosines=cosines,
-            unscreened=unscreened,
+            semantic_only=semantic_only,
         )
         return matches[:top]
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -140,7 +140,7 @@ class VectorIndex:
         at = np.minimum(np.searchsorted(self.nums, wanted), max(0, len(self.nums) - 1))
         have = (self.nums[at] == wanted) if len(self.nums) else np.zeros(len(wanted), bool)
         rows = at[have]
-        scores = self.matrix[rows] @ query if len(rows) else np.zeros(0, np.float32)
+        scores = np.einsum("ij,j->i", self.matrix[rows], query)
         return {int(n): float(s) for n, s in zip(wanted[have], scores, strict=True)}
 
     def search(self, query: np.ndarray, *, k: int, threshold: float) -> list[tuple[int, float]]:
@@ -166,7 +166,9 @@ def nearest(
     """
     if not len(matrix) or k < 1:
         return np.zeros(0, np.int64), np.zeros(0, np.float32)
-    scores = matrix @ query
+    # einsum, not BLAS: the same speed on one core (the product is bound by memory), and
+    # no BLAS threads to contend with the web server's one worker process per core.
+    scores = np.einsum("ij,j->i", matrix, query)
     above = np.flatnonzero(scores >= threshold)
     if len(above) > k:
         # argpartition keeps the k best; ties at the cut are settled by row below.
@@ -208,8 +210,10 @@ class SemanticChannel:
 
     Parameters
     ----------
-    embedder : StaticEmbedder or None
-        ``None`` (the extra absent or switched off): nothing is embedded or searched.
+    load : callable
+        Gives the embedder, or ``None`` (the extra absent or switched off: nothing is
+        embedded or searched); called on first need, so that opening an archive to read
+        its statistics or remove an article does not load the model.
 
     The connection is the caller's (:class:`detector.archive.store.Archive` calls under
     its lock). The vectors are read on the first search and kept while SQLite's
@@ -217,11 +221,27 @@ class SemanticChannel:
     :meth:`forget` after its own writes.
     """
 
-    def __init__(self, embedder: StaticEmbedder | None) -> None:
-        self.embedder = embedder
-        self.model = model_key(embedder) if embedder is not None else None
+    def __init__(self, load: Callable[[], StaticEmbedder | None]) -> None:
+        self._load = load
+        self._loaded = False
+        self._embedder: StaticEmbedder | None = None
+        self._model: str | None = None
         self._index: VectorIndex | None = None
         self._version: int | None = None
+
+    @property
+    def embedder(self) -> StaticEmbedder | None:
+        """The embedder (loaded on first use), or None."""
+        if not self._loaded:
+            self._embedder = self._load()
+            self._model = model_key(self._embedder) if self._embedder is not None else None
+            self._loaded = True
+        return self._embedder
+
+    @property
+    def model(self) -> str | None:
+        """:func:`model_key` of the embedder, or None."""
+        return self._model if self.embedder is not None else None
 
     def forget(self) -> None:
         """Drop the vectors read (the archive changed)."""
@@ -296,17 +316,21 @@ class SemanticChannel:
             (after, limit),
         ).fetchall()
 
-    def coverage(self, conn: sqlite3.Connection) -> EmbeddingCoverage:
-        articles = int(conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+    def embedded(self, conn: sqlite3.Connection) -> int:
+        """Articles with a vector of their present text (of whichever model)."""
         if not _has_table(conn):
-            return EmbeddingCoverage(articles, 0, None, self.model)
-        embedded = int(
+            return 0
+        return int(
             conn.execute(
                 "SELECT COUNT(*) FROM embeddings AS e JOIN articles AS a"
                 " ON a.num = e.article AND a.content_hash = e.content_hash"
             ).fetchone()[0]
         )
-        return EmbeddingCoverage(articles, embedded, self.stored_model(conn), self.model)
+
+    def coverage(self, conn: sqlite3.Connection) -> EmbeddingCoverage:
+        articles = int(conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+        stored = self.stored_model(conn) if _has_table(conn) else None
+        return EmbeddingCoverage(articles, self.embedded(conn), stored, self.model)
 
     def index(self, conn: sqlite3.Connection) -> VectorIndex | None:
         """The archive's usable vectors, read once and kept until the archive changes."""
