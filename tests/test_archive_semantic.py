@@ -303,6 +303,8 @@ def test_vectors_of_another_model_are_not_used_until_recomputed(tmp_path: Path) 
     with Archive(db) as archive:
         coverage = archive.embedding_coverage()
         assert not coverage.active and coverage.model == "another model"
+        checked = runner.invoke(app, ["check", "-", "--db", str(db)], input=CONDENSED)
+        assert checked.exit_code == 0 and "another model" in checked.stderr
         assert all(m.cosine is None for m in archive.check(CONDENSED))
         archive.add_text("sci-08", SOURCE)  # not embedded with a model the archive does not hold
         added = runner.invoke(
@@ -310,6 +312,8 @@ def test_vectors_of_another_model_are_not_used_until_recomputed(tmp_path: Path) 
         )
         assert added.exit_code == 0 and "another model" in added.stderr
         assert archive.embed() == 3
+        checked = runner.invoke(app, ["check", "-", "--db", str(db)], input=CONDENSED)
+        assert checked.exit_code == 0 and checked.stderr == ""
         assert archive.embedding_coverage().active
         matches = {m.article.id: m for m in archive.check(CONDENSED)}
         assert matches["llm-source"].cosine is not None

@@ -92,8 +92,8 @@ class EmbeddingCoverage:
 
     ``model`` is the model of the stored vectors (``None`` before any), ``current`` the
     model this process would use (``None`` without the extra or with it switched off),
-    ``embedded`` the articles with a usable vector (of ``current``, for the article's
-    present text).
+    ``embedded`` the articles with a vector of their present text. Checks use the
+    vectors only when the two models agree (:attr:`active`).
     """
 
     articles: int

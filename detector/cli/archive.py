@@ -95,13 +95,15 @@ def index_add(
 
 def _embedding_note(coverage: EmbeddingCoverage, db: Path) -> str | None:
     """A line for stderr when the semantic channel cannot see every archived article."""
-    if coverage.current is None or not coverage.missing:
+    if coverage.current is None:
         return None
     if not coverage.active:
         return (
             f"note: the embeddings in {db} are of another model ({coverage.model}); the "
             f"semantic channel is off until: detector index embed --db {db}"
         )
+    if not coverage.missing:
+        return None
     return (
         f"note: {coverage.missing} of {coverage.articles} archived article(s) have no "
         f"embedding, so only their wording can find them; compute them with: "
