@@ -133,6 +133,14 @@ def test_the_channel_finds_what_no_band_does(indexed: Path, tmp_path: Path) -> N
     assert found["llm-source"].comparison.verdict == "rewrite"
     assert found["llm-source"].shared_bands == 0
 
+    # an older detector replaces the text and leaves the vector: it is stale, and unused
+    with Archive(db, readonly=True) as reader:
+        assert "llm-source" in _ids(reader, CONDENSED)  # the vectors are now read
+        with sqlite3.connect(db) as conn:
+            conn.execute("UPDATE articles SET content_hash = 'new' WHERE num = ?", (num,))
+        assert "llm-source" not in _ids(reader, CONDENSED)
+        assert reader.embedding_coverage().missing == 1
+
 
 def test_condensed_rewrite_is_not_found_without_the_extra(
     indexed: Path, semantic_off: None
@@ -292,6 +300,27 @@ def test_the_cached_vectors_follow_other_writers(tmp_path: Path) -> None:
             assert reader.embedding_coverage().embedded == 40
         writer.add_text("llm-source", SOURCE)
         assert _ids(writer, CONDENSED).get("llm-source") == "rewrite"  # its own write too
+
+
+def test_vectors_read_as_they_are_written_are_those_read_at_once(tmp_path: Path) -> None:
+    """A reader that keeps its vectors and reads only what is new, against a fresh one."""
+    db = tmp_path / "a.db"
+    originals = [a for a in ARTICLES if a["kind"] == "original"]
+    suspects = [CONDENSED, SEED_SPUN, *[a["text"] for a in ARTICLES if a["kind"] == "rewrite"][:6]]
+    with Archive(db) as writer, Archive(db, readonly=True) as reader:
+        writer.add([Record(a["id"], a["text"]) for a in originals[:20]])
+        _ids(reader, CONDENSED)
+        writer.add([Record(a["id"], a["text"]) for a in originals[20:]])
+        writer.add_text("llm-source", SOURCE)
+        writer.add_text(originals[3]["id"], OTHER)  # replaced
+        writer.remove(originals[5]["id"])
+        _ids(reader, SEED_SPUN)
+        writer.add_text("sci-08-copy", SOURCE)
+        writer.remove("llm-source")
+        with Archive(db, readonly=True) as fresh:
+            for text in suspects:
+                got = [m.to_dict() for m in reader.check(text, top=10)]
+                assert got == [m.to_dict() for m in fresh.check(text, top=10)]
 
 
 def test_vectors_of_another_model_are_not_used_until_recomputed(tmp_path: Path) -> None:

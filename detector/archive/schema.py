@@ -7,13 +7,14 @@ The tables::
              source, text, added)
     bands(band, key, article) WITHOUT ROWID, primary key (band, key, article),
              and an index on article
-    embeddings(article INTEGER PRIMARY KEY, content_hash, vector)
+    embeddings(article INTEGER PRIMARY KEY, content_hash, vector, seq), and an index on seq
 
 ``band`` is the row of the band matrix, ``key`` the band hash (``uint64`` stored as
 signed ``int64``), ``article`` the article's ``num``. ``embeddings`` holds the
 document embeddings of the semantic channel (:mod:`detector.archive.vectors`): the
-``float16`` vector of the article's text with that ``content_hash``, and ``meta`` the
-model (key ``semantic_model``). It came after version 1 and changes nothing else, so the
+``float16`` vector of the article's text with that ``content_hash``, written in the
+write numbered ``seq`` (``meta`` key ``semantic_seq`` counts them, so that a reader can
+fetch only what is new), and ``meta`` the model (key ``semantic_model``). It came after version 1 and changes nothing else, so the
 version stays 1: an archive without it opens as before (read-only, the semantic channel
 sees no vector; writable, the table is added), and an older detector ignores it. ``num`` is an explicit integer
 key rather than SQLite's implicit rowid, which ``VACUUM`` may renumber.
@@ -79,13 +80,15 @@ CREATE INDEX IF NOT EXISTS bands_article ON bands (article);
 """
 
 #: The table of the semantic channel; added to archives made before it when opened to write.
-EMBEDDINGS_SCHEMA = """
-CREATE TABLE IF NOT EXISTS embeddings (
+EMBEDDINGS_SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS embeddings (
     article INTEGER PRIMARY KEY,
     content_hash TEXT NOT NULL,
-    vector BLOB NOT NULL
+    vector BLOB NOT NULL,
+    seq INTEGER NOT NULL
+)""",
+    "CREATE INDEX IF NOT EXISTS embeddings_seq ON embeddings (seq)",
 )
-"""
 
 
 def timestamp() -> str:
@@ -192,7 +195,8 @@ def prepare(conn: sqlite3.Connection, name: str, *, readonly: bool, options: Sca
             if not tables:
                 _create(conn, options)
             elif "embeddings" not in tables:
-                conn.execute(EMBEDDINGS_SCHEMA)
+                for statement in EMBEDDINGS_SCHEMA:
+                    conn.execute(statement)
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
@@ -213,7 +217,7 @@ def prepare(conn: sqlite3.Connection, name: str, *, readonly: bool, options: Sca
 def _create(conn: sqlite3.Connection, options: ScanOptions) -> None:
     conn.execute("BEGIN IMMEDIATE")
     try:
-        for statement in (*_SCHEMA.split(";"), EMBEDDINGS_SCHEMA):
+        for statement in (*_SCHEMA.split(";"), *EMBEDDINGS_SCHEMA):
             if statement.strip():
                 conn.execute(statement)
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
