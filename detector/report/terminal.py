@@ -67,6 +67,9 @@ def render_comparison(
     for name in SUMMARY_MEASURES:
         if name in result.measures:
             table.add_row(name.replace("_", " "), f"{result.measures[name]:.2f}")
+    if result.semantic is not None:
+        table.add_row("meaning, sentences", f"{result.semantic.sentence_similarity:.2f}")
+        table.add_row("meaning, whole text", f"{result.semantic.document_similarity:.2f}")
     out.append(table)
 
     if result.sentence_pairs:

@@ -2,7 +2,9 @@
 
 Candidates are documents with identical content hashes, and documents sharing an LSH
 bucket in any of the three channels (word 5-grams, skeleton 6-grams, names and
-numbers; sorted arrays, :func:`detector.scan.lsh.candidate_pairs`). Bucketed pairs whose
+numbers; sorted arrays, :func:`detector.scan.lsh.candidate_pairs`), a passage
+(:mod:`detector.scan.anchors`) or, with the semantic channel, nearby prose embeddings
+(:mod:`detector.scan.semantic`). Bucketed pairs whose
 MinHash signatures put them far below every threshold are dropped before any text is
 read (:func:`estimated_similar`).
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import time
 from pathlib import Path
 
 import numpy as np
@@ -18,22 +21,26 @@ import numpy as np
 from detector.scan.anchors import anchor_pairs
 from detector.scan.lsh import candidate_pairs
 from detector.scan.options import ScanOptions
+from detector.scan.semantic import semantic_pairs
 from detector.scan.workdir import atomic_write, chunk_ids
 
 __all__ = [
     "CHANNELS",
     "ESTIMATE_FLOOR",
     "PASSAGE",
+    "SEMANTIC",
     "candidate_stage",
     "content_rank",
     "estimated_similar",
 ]
 
 #: The candidate channels, in the order of the bits of ``channels.npy``: the LSH
-#: channels of :attr:`ScanOptions.channels`, then identical content hashes.
-CHANNELS = ("copy", "spin", "entity", "passage", "identical")
-#: The bit of the passage channel in ``channels.npy``.
+#: channels of :attr:`ScanOptions.channels`, the passages, identical content hashes,
+#: then the semantic channel.
+CHANNELS = ("copy", "spin", "entity", "passage", "identical", "semantic")
+#: The bits of the passage and semantic channels in ``channels.npy``.
 PASSAGE = 1 << CHANNELS.index("passage")
+SEMANTIC = 1 << CHANNELS.index("semantic")
 
 #: A bucketed pair goes on to verification when some channel's signature estimate of
 #: its Jaccard similarity reaches this share of that channel's threshold.
@@ -102,6 +109,9 @@ def candidate_stage(
         found.append(np.column_stack((np.minimum(firsts, members), np.maximum(firsts, members))))
     else:
         found.append(np.empty((0, 2), dtype=np.int64))
+    started = time.process_time()
+    found.append(_semantic_pairs(work, chunks, rank, options))
+    semantic_cpu = time.process_time() - started
     pairs = np.concatenate(found).astype(np.int64)
     keys = np.unique(pairs[:, 0] * n + pairs[:, 1])
     # Which channels found each pair: bit k for CHANNELS[k].
@@ -111,18 +121,19 @@ def candidate_stage(
     pairs = np.column_stack((keys // n, keys % n))
     identical = hashes[pairs[:, 0]] == hashes[pairs[:, 1]]
     bucketed = len(pairs)
-    from_passage = (channels & PASSAGE).astype(bool)
-    keep = identical | from_passage | estimated_similar(work, chunks, pairs, options)
+    # Passages and meanings are not what the signatures estimate: those pairs go on.
+    unestimated = (channels & (PASSAGE | SEMANTIC)).astype(bool)
+    keep = identical | unestimated | estimated_similar(work, chunks, pairs, options)
     pairs, identical, channels = pairs[keep], identical[keep], channels[keep]
     flipped = rank[pairs[:, 0]] > rank[pairs[:, 1]]
     np.save(work / "candidates.npy", pairs)
     np.save(work / "identical.npy", identical)
     np.save(work / "flipped.npy", flipped)
     np.save(work / "channels.npy", channels)
-    atomic_write(
-        work / "candidates.json",
-        json.dumps({"bucketed": bucketed, "kept": len(pairs)}).encode(),
-    )
+    counts: dict[str, float] = {"bucketed": bucketed, "kept": len(pairs)}
+    if options.semantic_channel:
+        counts["semantic_cpu_seconds"] = semantic_cpu
+    atomic_write(work / "candidates.json", json.dumps(counts).encode())
     return n, pairs, identical, flipped, channels
 
 
@@ -141,6 +152,22 @@ def _passage_pairs(work: Path, chunks: list[int], options: ScanOptions) -> np.nd
         np.concatenate(anchors),
         min_shared=options.anchor_min_shared,
         max_df=options.anchor_max_df,
+    )
+
+
+def _semantic_pairs(
+    work: Path, chunks: list[int], rank: np.ndarray, options: ScanOptions
+) -> np.ndarray:
+    """The semantic channel's pairs (:mod:`detector.scan.semantic`), by scan position."""
+    if not options.semantic_channel:
+        return np.empty((0, 2), dtype=np.int64)
+    embeddings = np.concatenate([np.load(work / f"embeddings-{k:06d}.npy") for k in chunks])
+    return semantic_pairs(
+        embeddings,
+        rank,
+        k=options.semantic_k,
+        min_cosine=options.semantic_threshold,
+        min_margin=options.semantic_margin,
     )
 
 

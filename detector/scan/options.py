@@ -58,6 +58,15 @@ class ScanOptions:
     anchor_min_shared: int = 3
     anchor_max_df: int = 20
     min_passage_run: int = 30
+    #: Also make candidates of texts whose prose embeddings are near each other
+    #: (:mod:`detector.scan.semantic`), for rewrites that share no words in a row: each
+    #: document's ``semantic_k`` nearest neighbours at cosine ``semantic_threshold`` or
+    #: more and ratio margin ``semantic_margin`` or more. Needs the ``semantic`` extra;
+    #: off here, on by default in ``detector scan`` when the extra is installed.
+    semantic_channel: bool = False
+    semantic_k: int = 10
+    semantic_threshold: float = 0.8
+    semantic_margin: float = 1.15
     fields: FieldMap = field(default_factory=FieldMap)
 
     def __post_init__(self) -> None:
@@ -65,6 +74,14 @@ class ScanOptions:
             value = getattr(self, name)
             if not 0.0 < value < 1.0:
                 raise ConfigError(f"{name.replace('_', '-')} must be in (0, 1), got {value}")
+        if not -1.0 <= self.semantic_threshold <= 1.0:
+            raise ConfigError(
+                f"semantic-threshold must be in [-1, 1], got {self.semantic_threshold}"
+            )
+        if self.semantic_margin < 0:
+            raise ConfigError(f"semantic-margin must be >= 0, got {self.semantic_margin}")
+        if self.semantic_k < 1:
+            raise ConfigError(f"semantic-k must be >= 1, got {self.semantic_k}")
         if self.chunk_size < 1 or self.verify_batch < 1:
             raise ConfigError("chunk size and verify batch must be >= 1")
 
@@ -98,6 +115,10 @@ class ScanOptions:
         """What must match for ``resume`` to reuse checkpoints."""
         data = asdict(self)
         data["fields"] = asdict(self.fields)
+        if not self.semantic_channel:
+            # A scan without the channel keeps the manifest it had before there was one.
+            for name in ("semantic_channel", "semantic_k", "semantic_threshold", "semantic_margin"):
+                del data[name]
         return data
 
 

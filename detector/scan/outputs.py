@@ -80,7 +80,7 @@ def write_outputs(
         by_verdict[r["verdict"]] = by_verdict.get(r["verdict"], 0) + 1
         by_method[r["by"]] = by_method.get(r["by"], 0) + 1
     reused_ids = duplicate_ids(work)
-    channel_yield = _channel_yield(work, results)
+    channel_yield = _channel_yield(work, results, options)
     sizes = sorted((len(c["members"]) for c in clusters), reverse=True)
     return {
         "records_read": read,
@@ -108,18 +108,32 @@ def write_outputs(
             "spin_bands": list(options.spin_bands),
             "entity_threshold": options.entity_threshold,
             "entity_bands": list(options.entity_bands),
+            **(
+                {
+                    "semantic_k": options.semantic_k,
+                    "semantic_threshold": options.semantic_threshold,
+                    "semantic_margin": options.semantic_margin,
+                }
+                if options.semantic_channel
+                else {}
+            ),
         },
     }
 
 
-def _channel_yield(work: Path, results: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def _channel_yield(
+    work: Path, results: list[dict[str, Any]], options: ScanOptions
+) -> dict[str, dict[str, Any]]:
     """Per candidate channel: candidates it found (alone or with others), how many of
     them were verified as pairs, that share (its yield), and the candidates and pairs
-    no other channel found (what the channel adds)."""
+    no other channel found (what the channel adds); the semantic channel only when it
+    is on (its cost is in the summary's ``seconds``, with the other timings)."""
     path = work / "channels.npy"
     masks = np.load(path).tolist() if path.exists() else []
     out: dict[str, dict[str, Any]] = {}
     for bit, name in enumerate(CHANNELS):
+        if name == "semantic" and not options.semantic_channel:
+            continue
         found = derived = alone = alone_derived = 0
         for mask, r in zip(masks, results, strict=True):
             if mask & (1 << bit):

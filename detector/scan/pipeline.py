@@ -11,11 +11,13 @@ Stages, each checkpointed in ``OUT/.scan-work`` (:mod:`detector.scan.workdir`) s
    (:func:`detector.scan.fingerprint.fingerprint_batch`): MinHash of word 5-grams (copies,
    near-duplicates), of skeleton 6-grams (function words and numbers with content words
    masked, which survive spinning; see :func:`detector.scan.minhash.skeleton_tokens`) and
-   of names and numbers.
+   of names and numbers; with the semantic channel, an embedding of the prose
+   (:mod:`detector.scan.semantic`).
 2. **candidates** (:mod:`detector.scan.candidates`): identical content hashes, and
    documents sharing an LSH bucket in any channel (sorted arrays,
    :func:`detector.scan.lsh.candidate_pairs`). The third channel, MinHash of the set of
-   names and numbers, brings in rewrites.
+   names and numbers, brings in rewrites; the semantic channel, nearest neighbours of
+   the embeddings, rewrites that share no words in a row.
 3. **verify** (:mod:`detector.scan.verify`): every candidate is checked before it becomes
    a pair. Identical texts are duplicates; the cheap checks of :mod:`detector.scan.triage`
    settle plain copies and word-for-word edits; everything else goes through
@@ -54,6 +56,7 @@ from detector.scan.candidates import candidate_stage
 from detector.scan.fingerprint import fingerprint_batch
 from detector.scan.options import ScanOptions
 from detector.scan.outputs import FORMATS, write_outputs
+from detector.scan.semantic import document_embeddings
 from detector.scan.verify import verify_batch, warm_up
 from detector.scan.workdir import (
     WORK,
@@ -122,6 +125,13 @@ def _ingest_chunk(
         owner, anchors = passage_anchors(prose, k=options.shingle_k, mod=options.anchor_mod)
         save_array(Path(work) / f"anchor-owners-{k:06d}.npy", owner.astype(np.int32))
         save_array(Path(work) / f"anchors-{k:06d}.npy", anchors)
+    if options.semantic_channel:
+        # CPU time, not wall time: workers share the cores with each other.
+        started = time.process_time()
+        embeddings = document_embeddings(prose)
+        save_array(Path(work) / f"embeddings-{k:06d}.npy", embeddings)
+        seconds = {"cpu_seconds": time.process_time() - started}
+        atomic_write(Path(work) / f"embeddings-{k:06d}.json", json.dumps(seconds).encode())
     save_array(Path(work) / f"hashes-{k:06d}.npy", hashes)
     save_array(Path(work) / f"bands-{k:06d}.npy", bands)
     save_array(Path(work) / f"signatures-{k:06d}.npy", signatures)
@@ -272,6 +282,8 @@ def scan(
     results = collect_verified(work, n_parts)
     summary = write_outputs(out, work, read, scanned, results, formats, options)
     timings["cluster_and_write"] = time.perf_counter() - t
+    if options.semantic_channel:
+        timings.update(_semantic_seconds(work))
     summary["seconds"] = {k: round(v, 3) for k, v in timings.items()}
     atomic_write(out / "summary.json", (json.dumps(summary, indent=2) + "\n").encode())
     from detector.report.scan import write_report
@@ -281,6 +293,20 @@ def scan(
         release_caches()
         shutil.rmtree(work, ignore_errors=True)
     return ScanResult(out=out, summary=summary)
+
+
+def _semantic_seconds(work: Path) -> dict[str, float]:
+    """What the semantic channel cost in CPU seconds: embedding the prose (summed over
+    the chunks, in the workers, within ``read_and_fingerprint``) and building and
+    searching the index (in this process, within ``candidates``)."""
+    embed = sum(
+        json.loads((work / f"embeddings-{k:06d}.json").read_text())["cpu_seconds"]
+        for k in chunk_ids(work)
+    )
+    # No candidates.json when fewer than two records were scanned: nothing was searched.
+    path = work / "candidates.json"
+    search = json.loads(path.read_text()).get("semantic_cpu_seconds", 0.0) if path.exists() else 0.0
+    return {"semantic_embed_cpu": embed, "semantic_search_cpu": search}
 
 
 #: What a scan writes into its output folder (besides the working folder).
