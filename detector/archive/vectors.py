@@ -15,7 +15,7 @@ as extra candidates for verification. The search is exact: one ``float32``
 matrix-vector product over every stored vector (:func:`nearest`), with the matrix read
 once per open archive (half a second for 100,000 articles, 100 MB) and then kept up to
 date with what other connections write (:class:`VectorIndex`; about a millisecond for a
-few new articles); a search takes about 13 ms on one core for 100,000 articles
+few new articles); a search takes 8-13 ms on one core for 100,000 articles
 (``benchmarks/check_bench.py``).
 """
 
