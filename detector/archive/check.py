@@ -17,7 +17,7 @@ ranks, screens and verifies what they return.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -31,6 +31,7 @@ from detector.text.wordlists import CALENDAR_WORDS
 
 __all__ = [
     "FLOOR_ENTITIES",
+    "FLOOR_SEMANTIC_ENTITIES",
     "FLOOR_SKELETON",
     "FLOOR_WORDS",
     "MAX_BUCKET",
@@ -40,6 +41,7 @@ __all__ = [
     "overlap_sets",
     "rank_candidates",
     "verify",
+    "with_semantic",
 ]
 
 #: Postings read per band bucket; a bigger bucket is boilerplate shared by very many
@@ -53,6 +55,13 @@ MAX_BUCKET = 1000
 FLOOR_WORDS = 0.10
 FLOOR_SKELETON = 0.12
 FLOOR_ENTITIES = 0.35
+#: The floor of names and numbers for a candidate only the semantic channel found
+#: (:mod:`detector.archive.vectors`). A rewrite keeps the story's facts: on the corpus's
+#: train and dev pairs every rewrite keeps 0.79 or more of the shorter text's names and
+#: numbers (spun copies 0.93, near-duplicates 0.95), half the related pairs less than
+#: 0.47. Without it, short templated wire items (Reuters earnings tables, 30-60 words,
+#: cosine 0.88-0.96 with each other) came to compare, which called them rewrites.
+FLOOR_SEMANTIC_ENTITIES = 0.5
 
 
 @dataclass(frozen=True)
@@ -92,21 +101,28 @@ class Match:
     """An archived article a suspect derives from (or is derived from).
 
     In ``comparison``, text ``a`` is the suspect and ``b`` the archived article.
+    ``cosine`` is the cosine of the two texts' prose embeddings when the semantic
+    channel ran and the article has a vector (:mod:`detector.archive.vectors`), else
+    ``None`` (and left out of :meth:`to_dict`, which is then what it was before the
+    channel existed).
     """
 
     article: ArchivedArticle
     comparison: Comparison
     shared_bands: int
+    cosine: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "id": self.article.id,
             "title": self.article.title,
             "date": self.article.date,
             "source": self.article.source,
             "shared_bands": self.shared_bands,
-            **self.comparison.to_dict(),
         }
+        if self.cosine is not None:
+            out["cosine"] = round(self.cosine, 4)
+        return {**out, **self.comparison.to_dict()}
 
 
 def rank_candidates(
@@ -184,13 +200,17 @@ def verify(
     document: Callable[[int, str, str], Document],
     lexicon: bool,
     include_all: bool,
+    cosines: Mapping[int, float] | None = None,
+    semantic_only: Collection[int] = (),
 ) -> list[Match]:
     """Compare the suspect with each candidate ``(num, article, shared bands)`` that passes.
 
     A candidate passes when any overlap with the suspect reaches its floor, or always
-    with ``include_all``; ``document(num, content_hash, text)`` gives the normalised
-    article (the store caches them). Returns the derived verdicts (any verdict with
-    ``include_all``), best first: score, then shared bands, then id.
+    with ``include_all``; for the semantic channel's own candidates (their ``num`` in
+    ``semantic_only``) the floor of names and numbers is :data:`FLOOR_SEMANTIC_ENTITIES`.
+    ``document(num, content_hash, text)`` gives the normalised article (the store caches
+    them); ``cosines`` (by ``num``) go into the matches. Returns the derived verdicts (any
+    verdict with ``include_all``), best first: score, then shared bands, then id.
     """
     from detector.compare.pipeline import compare
     from detector.text.normalize import normalize
@@ -201,10 +221,11 @@ def verify(
     for num, article, shared in candidates:
         if suspect_sets is not None:
             sets = overlap_sets(article.text, options)
+            entities = FLOOR_SEMANTIC_ENTITIES if num in semantic_only else FLOOR_ENTITIES
             if (
                 overlap(suspect_sets[0], sets[0]) < FLOOR_WORDS
                 and overlap(suspect_sets[1], sets[1]) < FLOOR_SKELETON
-                and overlap(suspect_sets[2], sets[2]) < FLOOR_ENTITIES
+                and overlap(suspect_sets[2], sets[2]) < entities
             ):
                 continue
         if suspect_doc is None:
@@ -212,6 +233,39 @@ def verify(
         doc = document(num, article.content_hash, article.text)
         result = compare(suspect_doc, doc, lexicon=lexicon)
         if include_all or result.verdict in DERIVED_VERDICTS:
-            matches.append(Match(article, result, shared))
+            cosine = cosines.get(num) if cosines is not None else None
+            matches.append(Match(article, result, shared, cosine))
     matches.sort(key=lambda m: (-m.comparison.score, -m.shared_bands, m.article.id))
     return matches
+
+
+def with_semantic(
+    everything: Sequence[tuple[int, int, float]],
+    ranked: Sequence[tuple[int, int, float]],
+    semantic: tuple[dict[int, float], list[tuple[int, float]]] | None,
+) -> tuple[list[tuple[int, int, float]], dict[int, float] | None, set[int]]:
+    """The band candidates ``ranked`` (of ``everything`` that share a bucket) and the
+    semantic channel's: ``(candidates, cosines, semantic_only)``.
+
+    ``semantic`` is ``(cosines, nearest)`` of
+    :meth:`detector.archive.vectors.SemanticChannel.candidates`, or ``None`` when the
+    channel did not run (then the band candidates alone, as without the channel). The
+    nearest articles that are not band candidates already are added after them, with
+    the bands they share (``semantic_only``).
+
+    Examples
+    --------
+    >>> with_semantic([(4, 3, 1.0), (7, 1, 0.2)], [(4, 3, 1.0)], ({4: 0.9, 7: 0.8}, [(7, 0.8)]))
+    ([(4, 3, 1.0), (7, 1, 0.0)], {4: 0.9, 7: 0.8}, {7})
+    >>> with_semantic([(4, 3, 1.0)], [(4, 3, 1.0)], ({4: 0.9}, [(4, 0.9)]))
+    ([(4, 3, 1.0)], {4: 0.9}, set())
+    >>> with_semantic([(4, 3, 1.0)], [(4, 3, 1.0)], None)
+    ([(4, 3, 1.0)], None, set())
+    """
+    if semantic is None:
+        return list(ranked), None, set()
+    cosines, nearest = semantic
+    shared = {num: n for num, n, _ in everything}
+    listed = {num for num, _, _ in ranked}
+    extra = [(num, shared.get(num, 0), 0.0) for num, _ in nearest if num not in listed]
+    return [*ranked, *extra], cosines, {num for num, _, _ in extra}

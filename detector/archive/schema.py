@@ -7,9 +7,16 @@ The tables::
              source, text, added)
     bands(band, key, article) WITHOUT ROWID, primary key (band, key, article),
              and an index on article
+    embeddings(article INTEGER PRIMARY KEY, content_hash, vector, seq), and an index on seq
 
 ``band`` is the row of the band matrix, ``key`` the band hash (``uint64`` stored as
-signed ``int64``), ``article`` the article's ``num``. ``num`` is an explicit integer
+signed ``int64``), ``article`` the article's ``num``. ``embeddings`` holds the
+document embeddings of the semantic channel (:mod:`detector.archive.vectors`): the
+``float16`` vector of the article's text with that ``content_hash``, written in the
+write numbered ``seq`` (``meta`` key ``semantic_seq`` counts them, so that a reader can
+fetch only what is new), and ``meta`` the model (key ``semantic_model``). It came after version 1 and changes nothing else, so the
+version stays 1: an archive without it opens as before (read-only, the semantic channel
+sees no vector; writable, the table is added), and an older detector ignores it. ``num`` is an explicit integer
 key rather than SQLite's implicit rowid, which ``VACUUM`` may renumber.
 
 :func:`connect` opens a file only after checking it can be an archive, and
@@ -32,6 +39,7 @@ from detector.scan.options import ScanOptions
 
 __all__ = [
     "APPLICATION_ID",
+    "EMBEDDINGS_SCHEMA",
     "FORMAT",
     "VERSION",
     "connect",
@@ -70,6 +78,17 @@ CREATE TABLE IF NOT EXISTS bands (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS bands_article ON bands (article);
 """
+
+#: The table of the semantic channel; added to archives made before it when opened to write.
+EMBEDDINGS_SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS embeddings (
+    article INTEGER PRIMARY KEY,
+    content_hash TEXT NOT NULL,
+    vector BLOB NOT NULL,
+    seq INTEGER NOT NULL
+)""",
+    "CREATE INDEX IF NOT EXISTS embeddings_seq ON embeddings (seq)",
+)
 
 
 def timestamp() -> str:
@@ -175,6 +194,9 @@ def prepare(conn: sqlite3.Connection, name: str, *, readonly: bool, options: Sca
             conn.execute("PRAGMA synchronous = NORMAL")
             if not tables:
                 _create(conn, options)
+            elif "embeddings" not in tables:
+                for statement in EMBEDDINGS_SCHEMA:
+                    conn.execute(statement)
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
@@ -195,7 +217,7 @@ def prepare(conn: sqlite3.Connection, name: str, *, readonly: bool, options: Sca
 def _create(conn: sqlite3.Connection, options: ScanOptions) -> None:
     conn.execute("BEGIN IMMEDIATE")
     try:
-        for statement in _SCHEMA.split(";"):
+        for statement in (*_SCHEMA.split(";"), *EMBEDDINGS_SCHEMA):
             if statement.strip():
                 conn.execute(statement)
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")

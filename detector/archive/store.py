@@ -41,17 +41,20 @@ from detector.archive.check import (
     Match,
     rank_candidates,
     verify,
+    with_semantic,
 )
 from detector.archive.schema import connect, prepare, record_settings, timestamp
+from detector.archive.vectors import EmbeddingCoverage, SemanticChannel, vector_blobs
 from detector.errors import ArchiveError, ConfigError, InputError
 from detector.inputs.fields import first_surrogate
 from detector.inputs.records import Record, Rejected, chunks
 from detector.scan.fingerprint import fingerprint_batch
 from detector.scan.options import ScanOptions
 from detector.text.boilerplate import headline
+from detector.text.embedding import load_embedder
 from detector.text.normalize import Document
 
-__all__ = ["AddResult", "Archive", "ArchiveError", "ArchivedArticle", "Match"]
+__all__ = ["AddResult", "Archive", "ArchiveError", "ArchivedArticle", "EmbeddingCoverage", "Match"]
 
 #: Normalised archived articles kept in memory between checks.
 DOCUMENT_CACHE = 256
@@ -116,6 +119,7 @@ class Archive:
         self._docs: LRUCache[int, tuple[str, Document]] = LRUCache(maxsize=DOCUMENT_CACHE)
         self._conn: sqlite3.Connection | None = None
         self._stale = False
+        self._semantic = SemanticChannel(load_embedder)
         conn = connect(self.path, readonly=readonly)
         self._conn = conn
         try:
@@ -166,6 +170,8 @@ class Archive:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
+            finally:
+                self._semantic.forget()
 
     def close(self) -> None:
         """Close the connection (idempotent)."""
@@ -213,6 +219,10 @@ class Archive:
 
         A record without a title gets its first line of body text as title
         (:func:`detector.text.boilerplate.headline`).
+
+        With the ``semantic`` extra, each new or changed text's document embedding is
+        stored too (:mod:`detector.archive.vectors`), unless the archive's vectors are of
+        another model (:meth:`embed` recomputes them).
 
         Idempotent by id and content: a record whose id is archived with the same
         text and metadata is ``unchanged``; with another text or metadata it is
@@ -287,6 +297,9 @@ class Archive:
             hashes[i]: final[i].text for i in ids if i not in before or before[i][1] != hashes[i]
         }
         prints = dict(zip(todo, self._band_rows(list(todo.values())), strict=True))
+        with self._sql() as conn:
+            embedding = self._semantic.usable(conn)
+        vectors = dict(zip(todo, self._semantic.blobs(todo.values(), embedding), strict=True))
         added = unchanged = replaced = 0
         with self._write() as conn:
             current = self._existing(conn, ids)
@@ -306,6 +319,11 @@ class Archive:
                 if hashes[i] not in prints and (i not in current or current[i][1] != hashes[i])
             }
             prints.update(zip(missing, self._band_rows(list(missing.values())), strict=True))
+            embedding = self._semantic.usable(conn)
+            vectors.update(
+                zip(missing, self._semantic.blobs(missing.values(), embedding), strict=True)
+            )
+            embedded: list[tuple[int, str, bytes]] = []
             stamp = timestamp()
             for i in ids:
                 r, h = final[i], hashes[i]
@@ -337,6 +355,11 @@ class Archive:
                     "INSERT INTO bands (band, key, article) VALUES (?, ?, ?)",
                     [(b, k, num) for b, k in prints[h]],
                 )
+                blob = vectors.get(h)
+                if embedding and blob is not None and num is not None:
+                    embedded.append((num, h, blob))
+            if embedded:
+                self._semantic.store(conn, embedded)
         with self._lock:
             for row in current.values():
                 self._docs.pop(row[0], None)
@@ -351,6 +374,7 @@ class Archive:
             if row is None:
                 return False
             conn.execute("DELETE FROM bands WHERE article = ?", (row[0],))
+            conn.execute("DELETE FROM embeddings WHERE article = ?", (row[0],))
             conn.execute("DELETE FROM articles WHERE num = ?", (row[0],))
         with self._lock:
             self._docs.pop(row[0], None)
@@ -383,6 +407,43 @@ class Archive:
         self._stale = False
         return done
 
+    def embed(self, *, batch: int = 500) -> int:
+        """Store the document embedding of every article without one; returns the count.
+
+        For archives made before the semantic channel or without the ``semantic`` extra.
+        Vectors of another model are dropped and all recomputed.
+
+        Raises
+        ------
+        ConfigError
+            The ``semantic`` extra is not installed, or switched off.
+        """
+        if self.readonly:
+            raise InputError(f"{self.path} is open read-only")
+        if isinstance(batch, bool) or not isinstance(batch, int) or batch < 1:
+            raise ConfigError(f"batch must be a positive integer, got {batch!r}")
+        self._semantic.require()
+        with self._write() as conn:
+            self._semantic.adopt(conn)
+        done, after = 0, 0
+        while True:
+            with self._sql() as conn:
+                rows = self._semantic.unembedded(conn, after, batch)
+            if not rows:
+                return done
+            blobs = vector_blobs(self._semantic.vectors([text for _, _, text in rows]))
+            with self._write() as conn:
+                self._semantic.store(
+                    conn, [(num, h, blob) for (num, h, _), blob in zip(rows, blobs, strict=True)]
+                )
+            done += len(rows)
+            after = rows[-1][0]
+
+    def embedding_coverage(self) -> EmbeddingCoverage:
+        """How many archived articles the semantic channel can find, and with which model."""
+        with self._sql() as conn:
+            return self._semantic.coverage(conn)
+
     # ------------------------------------------------------------------ reading
 
     def get(self, article_id: str) -> ArchivedArticle | None:
@@ -402,6 +463,7 @@ class Archive:
             articles = int(conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
             bands = int(conn.execute("SELECT COUNT(*) FROM bands").fetchone()[0])
             sources = int(conn.execute("SELECT COUNT(DISTINCT source) FROM articles").fetchone()[0])
+            embedded = self._semantic.embedded(conn)
             oldest, newest = conn.execute(
                 "SELECT MIN(date), MAX(date) FROM articles WHERE date IS NOT NULL"
             ).fetchone()
@@ -410,6 +472,7 @@ class Archive:
             "articles": articles,
             "bands": bands,
             "bands_per_article": sum(n for _, n in self.options.channels),
+            "embeddings": embedded,
             "file_bytes": archive_size(self.path),
             "sources": sources,
             "oldest": oldest,
@@ -434,6 +497,10 @@ class Archive:
         Best first: most shared bands, then the rarest buckets (weight: the sum over
         shared bands of ``log(1 + articles / bucket size)``).
         """
+        return self._ranked(text)[:max_candidates]
+
+    def _ranked(self, text: str) -> list[tuple[int, int, float]]:
+        """Every archived article sharing band buckets with ``text``, best first."""
         self._fresh()
         bands = fingerprint_batch([text], self.options)[1]
         keys = bands[:, 0].view(np.int64).tolist()
@@ -450,7 +517,7 @@ class Archive:
                 for band, key in enumerate(keys)
                 if key != self._empty_keys[band]
             ]
-        return rank_candidates(buckets, total, max_candidates)
+        return rank_candidates(buckets, total, total + 1)
 
     def check(
         self,
@@ -460,6 +527,7 @@ class Archive:
         lexicon: bool = True,
         max_candidates: int = 30,
         include_all: bool = False,
+        semantic: bool = True,
     ) -> list[Match]:
         """Archived articles that ``text`` copies, spins or rewrites (or that copy it).
 
@@ -477,6 +545,9 @@ class Archive:
         include_all : bool
             Verify every candidate and return any verdict, not only derived ones
             (duplicate, near_duplicate, spun, rewrite).
+        semantic : bool
+            With the ``semantic`` extra, verify the few articles nearest in meaning as
+            well (:mod:`detector.archive.vectors`).
 
         Returns
         -------
@@ -490,7 +561,13 @@ class Archive:
         for name, value in (("top", top), ("max_candidates", max_candidates)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ConfigError(f"{name} must be a positive integer, got {value!r}")
-        ranked = self.candidates(text, max_candidates=max_candidates)
+        everything = self._ranked(text)
+        ranked = everything[:max_candidates]
+        nearest = None
+        if semantic:
+            with self._sql() as conn:
+                nearest = self._semantic.candidates(conn, text, [num for num, _, _ in ranked])
+        ranked, cosines, semantic_only = with_semantic(everything, ranked, nearest)
         if not ranked:
             return []
         articles: dict[int, ArchivedArticle] = {}
@@ -515,6 +592,8 @@ class Archive:
             document=self._document,
             lexicon=lexicon,
             include_all=include_all,
+            cosines=cosines,
+            semantic_only=semantic_only,
         )
         return matches[:top]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -24,6 +24,9 @@ from detector.cli.options import (
     shown_name,
 )
 from detector.errors import DetectorError, InputError
+
+if TYPE_CHECKING:
+    from detector.archive.vectors import EmbeddingCoverage
 
 __all__ = ["check", "index_app", "serve"]
 
@@ -70,6 +73,7 @@ def index_add(
         fields = field_map(id_field, text_field, title_field, date_field, source_field)
         with Archive(db) as archive:
             result = archive.add(iter_records(inputs, fields=fields), batch=batch)
+            coverage = archive.embedding_coverage()
         for r in result.rejected:
             where = f"{r.file}:{r.location}" if r.location else r.file
             typer.echo(f"rejected: {where}: {r.reason}", err=True)
@@ -84,6 +88,26 @@ def index_add(
         f"{result.added} added, {result.unchanged} unchanged, {result.replaced} replaced, "
         f"{len(result.rejected)} rejected -> {db}",
         err=True,
+    )
+    if note := _embedding_note(coverage, db):
+        typer.echo(note, err=True)
+
+
+def _embedding_note(coverage: EmbeddingCoverage, db: Path) -> str | None:
+    """A line for stderr when the semantic channel cannot see every archived article."""
+    if coverage.current is None:
+        return None
+    if not coverage.active:
+        return (
+            f"note: the embeddings in {db} are of another model ({coverage.model}); the "
+            f"semantic channel is off until: detector index embed --db {db}"
+        )
+    if not coverage.missing:
+        return None
+    return (
+        f"note: {coverage.missing} of {coverage.articles} archived article(s) have no "
+        f"embedding, so only their wording can find them; compute them with: "
+        f"detector index embed --db {db}"
     )
 
 
@@ -119,6 +143,28 @@ def index_remove(
         if not removed:
             raise DetectorError(f"{article_id!r} is not in {db}")
     typer.echo(f"removed {article_id!r} from {db}", err=True)
+
+
+@index_app.command("embed", cls=Command)
+def index_embed(
+    db: ArchiveDb,
+    batch: Annotated[
+        int, typer.Option("--batch", min=1, metavar="N", help="Articles per transaction.")
+    ] = 500,
+) -> None:
+    """Compute the document embeddings the semantic channel of check needs (semantic extra)."""
+    from detector.archive.store import Archive
+
+    with errors_as_messages():
+        _existing_archive(db)
+        with Archive(db) as archive:
+            done = archive.embed(batch=batch)
+            coverage = archive.embedding_coverage()
+    typer.echo(
+        f"{done} article(s) embedded; {coverage.embedded} of {coverage.articles} have an "
+        f"embedding in {db}",
+        err=True,
+    )
 
 
 @index_app.command("reindex", cls=Command)
@@ -171,6 +217,9 @@ def check(
         with Archive(db, readonly=True) as archive:
             for name, text in zip(suspects, texts, strict=True):
                 results.append((name, text, archive.check(text, top=top, lexicon=not no_lexicon)))
+            coverage = archive.embedding_coverage()
+        if note := _embedding_note(coverage, db):
+            typer.echo(note, err=True)
         if html is not None:
             for n, (name, text, matches) in enumerate(results, start=1):
                 if not matches:
@@ -187,8 +236,10 @@ def check(
                     b_name=best.article.label,
                 )
     if as_json:
+        # The semantic figures only with the extra, so that without it the output is as it was.
+        semantic = {"semantic": coverage.to_dict()} if coverage.current is not None else {}
         out = [
-            {"suspect": name, "matches": [m.to_dict() for m in matches]}
+            {"suspect": name, "matches": [m.to_dict() for m in matches], **semantic}
             for name, _, matches in results
         ]
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2))

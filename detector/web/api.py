@@ -188,7 +188,8 @@ def api_router(
         responses=_NOT_JSON,
     )
     async def api_check(body: CheckRequest) -> Response:
-        """The archive articles the text matches, best first."""
+        """The archive articles the text matches, best first; with the semantic extra,
+        ``semantic`` says how many archived articles have a document embedding."""
         return _json_answer(await pool.run_async(check_json, str(db), body.text, body.top))
 
     @router.post(

@@ -76,8 +76,16 @@ def check_matches(db: str, text: str, top: int) -> list[Match]:
 
 
 def check_json(db: str, text: str, top: int) -> bytes:
-    """``{"matches": [...]}`` of :func:`check_matches`, encoded as JSON."""
-    return _json({"matches": [m.to_dict() for m in check_matches(db, text, top)]})
+    """``{"matches": [...]}`` of :func:`check_matches`, encoded as JSON.
+
+    With the ``semantic`` extra, ``"semantic"`` says how many archived articles the
+    semantic channel can see (:meth:`~detector.archive.store.Archive.embedding_coverage`).
+    """
+    answer: dict[str, Any] = {"matches": [m.to_dict() for m in check_matches(db, text, top)]}
+    coverage = _archive(db).embedding_coverage()
+    if coverage.current is not None:
+        answer["semantic"] = coverage.to_dict()
+    return _json(answer)
 
 
 def compare_pair(a: str, b: str) -> Comparison:
