@@ -45,8 +45,6 @@ EXPANSION_ADD = 128
 EXPANSION_SEARCH = 64
 #: Queries answered at once (bounds the arrays of one search call).
 QUERY_BLOCK = 1024
-#: Texts tokenized and embedded at once (bounds the tokenizer's memory in a worker).
-EMBED_BATCH = 256
 
 
 def channel_available() -> bool:
@@ -74,10 +72,7 @@ def document_embeddings(texts: Sequence[str]) -> np.ndarray:
         raise ConfigError(
             "the semantic channel needs the semantic extra: pip install 'detector[semantic]'"
         )
-    out = np.zeros((len(texts), embedder.dimensions), dtype=np.float16)
-    for start in range(0, len(texts), EMBED_BATCH):
-        out[start : start + EMBED_BATCH] = embedder.embed(texts[start : start + EMBED_BATCH])
-    return out
+    return embedder.embed(texts).astype(np.float16)
 
 
 def semantic_pairs(
