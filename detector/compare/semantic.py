@@ -24,12 +24,14 @@ from detector.compare.passages import ReusedPassage
 from detector.compare.shingle import is_entity
 from detector.text.embedding import StaticEmbedder
 from detector.text.normalize import Document
+from detector.text.wordlists import FUNCTION_WORDS
 
 __all__ = [
     "MEANING_MIN_ENTITIES",
     "MEANING_SCORE",
     "MEANING_THRESHOLD",
     "MIN_ALIGNED",
+    "PROSE_SHARE",
     "RUN_GAP",
     "SUMMARY_CONTRAST",
     "SUMMARY_MIN_ENTITIES",
@@ -43,6 +45,8 @@ __all__ = [
     "meaning_reasons",
 ]
 
+#: Share of function words from which a sentence is prose (the lexical passages' rule).
+PROSE_SHARE = 0.05
 #: Cosine at which two mutually nearest sentences say the same thing. Independent
 #: reports of one event reach 0.6 on a sentence or two; rewrites of a sentence 0.7-0.9.
 MEANING_THRESHOLD = 0.70
@@ -152,6 +156,20 @@ def _sentence_texts(doc: Document) -> list[str]:
     return [doc.text[s:e] for s, e in doc.sentences]
 
 
+def _prose(doc: Document) -> np.ndarray:
+    """Which sentences are prose: at least :data:`PROSE_SHARE` of their words are function
+    words, as for the lexical passages, and fewer than half are capitalised (menus,
+    keyword lists, footers and title-case headings are not prose)."""
+    words = np.zeros(len(doc.sentences))
+    function = np.zeros(len(doc.sentences))
+    capitals = np.zeros(len(doc.sentences))
+    for t in doc.tokens:
+        words[t.sentence] += 1
+        function[t.sentence] += t.lower in FUNCTION_WORDS
+        capitals[t.sentence] += t.capitalized
+    return (words > 0) & (function >= PROSE_SHARE * words) & (capitals < 0.5 * words)
+
+
 def _words(texts: list[str]) -> np.ndarray:
     return np.array([max(1, len(t.split())) for t in texts], dtype=np.float32)
 
@@ -235,6 +253,9 @@ def align_meaning(a: Document, b: Document, embedder: StaticEmbedder) -> Meaning
     if not texts_a or not texts_b:
         return MeaningAlignment(0.0, 0.0, (), ())
     vec_a, vec_b = embedder.embed(texts_a), embedder.embed(texts_b)
+    # Page furniture says nothing: shared menus and footers must not line up by meaning.
+    vec_a[~_prose(a)] = 0.0
+    vec_b[~_prose(b)] = 0.0
     words_a, words_b = _words(texts_a), _words(texts_b)
     doc_a, doc_b = words_a @ vec_a, words_b @ vec_b
     norms = float(np.linalg.norm(doc_a) * np.linalg.norm(doc_b))

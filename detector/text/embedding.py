@@ -61,7 +61,9 @@ class StaticEmbedder:
         if ids is None:
             if len(self._words) >= WORD_CACHE:
                 self._words.clear()
-            ids = tuple(self.tokenizer.encode(word, add_special_tokens=False).ids)
+            # The tokenizer takes UTF-8 only: a lone surrogate becomes a replacement mark.
+            safe = word.encode("utf-8", "replace").decode("utf-8")
+            ids = tuple(self.tokenizer.encode(safe, add_special_tokens=False).ids)
             self._words[word] = ids
         return ids
 
