@@ -27,6 +27,7 @@ from detector.text.normalize import Document
 from detector.text.wordlists import FUNCTION_WORDS
 
 __all__ = [
+    "HEADING_WORDS",
     "MEANING_MIN_ENTITIES",
     "MEANING_SCORE",
     "MEANING_THRESHOLD",
@@ -47,6 +48,8 @@ __all__ = [
 
 #: Share of function words from which a sentence is prose (the lexical passages' rule).
 PROSE_SHARE = 0.05
+#: A line of at most this many words, most of them capitalised, is a heading or a menu.
+HEADING_WORDS = 8
 #: Cosine at which two mutually nearest sentences say the same thing. Independent
 #: reports of one event reach 0.6 on a sentence or two; rewrites of a sentence 0.7-0.9.
 MEANING_THRESHOLD = 0.70
@@ -158,7 +161,7 @@ def _sentence_texts(doc: Document) -> list[str]:
 
 def _prose(doc: Document) -> np.ndarray:
     """Which sentences are prose: at least :data:`PROSE_SHARE` of their words are function
-    words, as for the lexical passages, and fewer than half are capitalised (menus,
+    words, as for the lexical passages, and a short line is not mostly capitalised (menus,
     keyword lists, footers and title-case headings are not prose)."""
     words = np.zeros(len(doc.sentences))
     function = np.zeros(len(doc.sentences))
@@ -167,7 +170,8 @@ def _prose(doc: Document) -> np.ndarray:
         words[t.sentence] += 1
         function[t.sentence] += t.lower in FUNCTION_WORDS
         capitals[t.sentence] += t.capitalized
-    return (words > 0) & (function >= PROSE_SHARE * words) & (capitals < 0.5 * words)
+    heading = (capitals >= 0.5 * words) & (words <= HEADING_WORDS)
+    return (words > 0) & (function >= PROSE_SHARE * words) & ~heading
 
 
 def _words(texts: list[str]) -> np.ndarray:
@@ -253,21 +257,21 @@ def align_meaning(a: Document, b: Document, embedder: StaticEmbedder) -> Meaning
     if not texts_a or not texts_b:
         return MeaningAlignment(0.0, 0.0, (), ())
     vec_a, vec_b = embedder.embed(texts_a), embedder.embed(texts_b)
-    # Page furniture says nothing: shared menus and footers must not line up by meaning.
-    vec_a[~_prose(a)] = 0.0
-    vec_b[~_prose(b)] = 0.0
     words_a, words_b = _words(texts_a), _words(texts_b)
     doc_a, doc_b = words_a @ vec_a, words_b @ vec_b
     norms = float(np.linalg.norm(doc_a) * np.linalg.norm(doc_b))
     document = float(doc_a @ doc_b) / norms if norms > 0 else 0.0
     # einsum, not BLAS: for a few dozen rows a threaded GEMM costs more than it saves,
     # and much more on a busy machine.
+    # Page furniture says nothing: shared menus and footers must not line up by meaning.
+    vec_a[~_prose(a)] = 0.0
+    vec_b[~_prose(b)] = 0.0
     cos = np.einsum("ik,jk->ij", vec_a, vec_b)
-    best_b_for_a, best_a_for_b = cos.argmax(axis=1), cos.argmax(axis=0)
     sentence = 0.5 * (
         float(words_a @ cos.max(axis=1)) / float(words_a.sum())
         + float(words_b @ cos.max(axis=0)) / float(words_b.sum())
     )
+    best_b_for_a, best_a_for_b = cos.argmax(axis=1), cos.argmax(axis=0)
     pairs = [
         (int(i), j, float(cos[i, j]))
         for j, i in enumerate(best_a_for_b)
