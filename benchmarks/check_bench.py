@@ -359,7 +359,7 @@ def _configure(config: str) -> None:
         os.environ[embedding.SEMANTIC_ENV] = "0"
     else:
         os.environ.pop(embedding.SEMANTIC_ENV, None)
-    embedding._load.cache_clear()
+    embedding.reset_embedder()
 
 
 def run_checks(

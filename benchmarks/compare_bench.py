@@ -108,13 +108,13 @@ def semantic_cost(a: str, b: str, repeat: int) -> dict[str, float] | None:
     for _ in range(repeat):
         for flag, times in (("1", on), ("0", off)):
             os.environ[embedding.SEMANTIC_ENV] = flag
-            embedding._load.cache_clear()
+            embedding.reset_embedder()
             embedding.load_embedder()
             t = time.perf_counter()
             compare(a, b)
             times.append(time.perf_counter() - t)
     os.environ.pop(embedding.SEMANTIC_ENV)
-    embedding._load.cache_clear()
+    embedding.reset_embedder()
     cold_off = cold_start(semantic=False)
     return {
         "align_meaning_ms": round(1000 * statistics.median(step), 2),

@@ -34,7 +34,7 @@ OTHER = (ARTICLES_DIR / "other.txt").read_text(encoding="utf-8")
 #: The source's text is corpus article sci-08's; both are archived.
 SOURCE_IDS = {"llm-source", "sci-08"}
 
-embedding._load.cache_clear()
+embedding.reset_embedder()
 pytestmark = pytest.mark.skipif(
     embedding.load_embedder() is None,
     reason="the semantic extra (tokenizers) is not installed or DETECTOR_SEMANTIC=0",
@@ -62,10 +62,10 @@ SUSPECTS = {
 def semantic_off(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The extra switched off (DETECTOR_SEMANTIC=0) for archives opened in the test."""
     monkeypatch.setenv(embedding.SEMANTIC_ENV, "0")
-    embedding._load.cache_clear()
+    embedding.reset_embedder()
     yield
     monkeypatch.delenv(embedding.SEMANTIC_ENV)
-    embedding._load.cache_clear()
+    embedding.reset_embedder()
 
 
 def _fill(db: Path) -> None:
@@ -187,13 +187,13 @@ def test_the_channel_only_adds_matches(indexed: Path, monkeypatch: pytest.Monkey
     with Archive(indexed, readonly=True) as archive:
         on = {name: _ids(archive, text, top=50) for name, text in SUSPECTS.items()}
     monkeypatch.setenv(embedding.SEMANTIC_ENV, "0")
-    embedding._load.cache_clear()
+    embedding.reset_embedder()
     try:
         with Archive(indexed, readonly=True) as archive:
             off = {name: _ids(archive, text, top=50) for name, text in SUSPECTS.items()}
     finally:
         monkeypatch.delenv(embedding.SEMANTIC_ENV)
-        embedding._load.cache_clear()
+        embedding.reset_embedder()
     for name in SUSPECTS:
         assert set(off[name]) <= set(on[name]), name
     assert set(on["condensed"]) >= SOURCE_IDS and not SOURCE_IDS & set(off["condensed"])

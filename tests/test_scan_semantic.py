@@ -59,10 +59,10 @@ def _word_grams(text: str, n: int = 5) -> set[tuple[str, ...]]:
 def semantic_off(monkeypatch):
     """``DETECTOR_SEMANTIC=0`` for one test, the embedder's cache cleared around it."""
     monkeypatch.setenv(embedding.SEMANTIC_ENV, "0")
-    embedding._load.cache_clear()
+    embedding.reset_embedder()
     yield
     monkeypatch.delenv(embedding.SEMANTIC_ENV, raising=False)
-    embedding._load.cache_clear()
+    embedding.reset_embedder()
 
 
 @pytest.fixture(scope="module")
@@ -205,12 +205,12 @@ def test_switched_off_by_the_environment_or_the_option_the_outputs_are_the_same(
     bytes, and a summary without the channel, as before there was one."""
     assert _cli_scan(corpus, tmp_path / "flag", "--no-semantic").exit_code == 0
     monkeypatch.setenv(embedding.SEMANTIC_ENV, "0")
-    embedding._load.cache_clear()
+    embedding.reset_embedder()
     try:
         assert _cli_scan(corpus, tmp_path / "env").exit_code == 0
     finally:
         monkeypatch.delenv(embedding.SEMANTIC_ENV)
-        embedding._load.cache_clear()
+        embedding.reset_embedder()
     assert _outputs(tmp_path / "flag") == _outputs(tmp_path / "env")
     summary = _outputs(tmp_path / "env")["summary"]
     assert isinstance(summary, dict)
@@ -224,7 +224,7 @@ def test_semantic_asked_for_without_the_extra_is_one_line_and_exit_2(
 ):
     if how == "extra missing":
         monkeypatch.delenv(embedding.SEMANTIC_ENV)
-        embedding._load.cache_clear()
+        embedding.reset_embedder()
         monkeypatch.setattr("detector.scan.semantic.channel_available", lambda: False)
     result = _cli_scan(corpus, tmp_path / "out", "--semantic")
     assert result.exit_code == 2

@@ -38,11 +38,11 @@ def switch(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[bool], None]]:
 
     def turn(on: bool) -> None:
         monkeypatch.setenv(embedding.SEMANTIC_ENV, "1" if on else "0")
-        embedding._load.cache_clear()
+        embedding.reset_embedder()
 
     yield turn
     monkeypatch.delenv(embedding.SEMANTIC_ENV, raising=False)
-    embedding._load.cache_clear()
+    embedding.reset_embedder()
 
 
 def _read(name: str) -> str:
@@ -73,13 +73,13 @@ def test_absent_extra_gives_no_embedder(monkeypatch: pytest.MonkeyPatch) -> None
         return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(builtins, "__import__", no_tokenizers)
-    embedding._load.cache_clear()
+    embedding.reset_embedder()
     try:
         assert embedding.load_embedder() is None
         assert compare("A cat sat. It purred. It slept.", "A cat sat. It purred.").semantic is None
     finally:
         monkeypatch.undo()
-        embedding._load.cache_clear()
+        embedding.reset_embedder()
 
 
 @needs_extra

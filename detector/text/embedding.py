@@ -26,7 +26,13 @@ from scipy.sparse import csr_matrix
 
 from detector.errors import ModelError
 
-__all__ = ["SEMANTIC_ENV", "StaticEmbedder", "load_embedder", "semantic_available"]
+__all__ = [
+    "SEMANTIC_ENV",
+    "StaticEmbedder",
+    "load_embedder",
+    "reset_embedder",
+    "semantic_available",
+]
 
 #: Set to ``0`` to switch the semantic stage off even when the extra is installed.
 SEMANTIC_ENV = "DETECTOR_SEMANTIC"
@@ -132,3 +138,8 @@ def load_embedder(model_dir: str | os.PathLike[str] | None = None) -> StaticEmbe
     Reading is cached: the environment switch :data:`SEMANTIC_ENV` is read on first use.
     """
     return _load(str(model_dir) if model_dir is not None else None)
+
+
+def reset_embedder() -> None:
+    """Forget the loaded embedder, so that the next use reads :data:`SEMANTIC_ENV` again."""
+    _load.cache_clear()
