@@ -20,12 +20,7 @@ from detector.compare.evidence import SpinEvidence, spin_evidence
 from detector.compare.graded import similarity_features
 from detector.compare.passages import ReusedPassage, find_passages, reuse_features
 from detector.compare.provenance import likely_original
-from detector.compare.semantic import (
-    MEANING_SCORE,
-    WHOLE_MEANING_MIN_ENTITIES,
-    align_meaning,
-    meaning_reasons,
-)
+from detector.compare.semantic import MEANING_SCORE, align_meaning, meaning_reasons
 from detector.compare.shingle import entity_set, stopword_ngrams, word_shingles
 from detector.compare.similarity import (
     char_tfidf_cosine,
@@ -492,12 +487,7 @@ def compare(
     embedder = load_embedder()
     if embedder is not None:
         meaning = align_meaning(x, y, embedder)
-        by_meaning = (
-            not identical
-            and label not in DERIVED_VERDICTS
-            and meaning.derived
-            and (not meaning.whole or measures.entity_overlap >= WHOLE_MEANING_MIN_ENTITIES)
-        )
+        by_meaning = not identical and label not in DERIVED_VERDICTS and meaning.derived
         semantic = SemanticMeasures(
             meaning.document_similarity,
             meaning.sentence_similarity,
@@ -516,16 +506,20 @@ def compare(
             notes = meaning_reasons(meaning, extent, (coverage_x, coverage_y), flip)
     decided = perf_counter()
     passages = tuple(_raw_passage(x, y, p) for p in found)
+    # The sentences that line up: by meaning when meaning decided, else by wording.
+    lined_up = (
+        [(i, i, j, j, cosine) for i, j, cosine in meaning.pairs]
+        if by_meaning
+        else [
+            (g.a_sentences[0], g.a_sentences[-1], g.b_sentences[0], g.b_sentences[-1], g.similarity)
+            for g in alignment.groups
+        ]
+    )
     sentence_pairs = []
-    if by_meaning:
-        for i, j, cosine in meaning.pairs:
-            xs, xe = x.raw_span(*x.sentences[i])
-            ys, ye = y.raw_span(*y.sentences[j])
-            sentence_pairs.append(SentencePair(xs, xe, ys, ye, round(cosine, 4)))
-    for g in () if by_meaning else alignment.groups:
-        xs, xe = x.raw_span(x.sentences[g.a_sentences[0]][0], x.sentences[g.a_sentences[-1]][1])
-        ys, ye = y.raw_span(y.sentences[g.b_sentences[0]][0], y.sentences[g.b_sentences[-1]][1])
-        sentence_pairs.append(SentencePair(xs, xe, ys, ye, round(g.similarity, 4)))
+    for a_first, a_last, b_first, b_last, sim in lined_up:
+        xs, xe = x.raw_span(x.sentences[a_first][0], x.sentences[a_last][1])
+        ys, ye = y.raw_span(y.sentences[b_first][0], y.sentences[b_last][1])
+        sentence_pairs.append(SentencePair(xs, xe, ys, ye, round(sim, 4)))
     substitutions: tuple[Substitution, ...] = evidence.substitutions
     edits: tuple[Edit, ...] = evidence.edits
     repeated_swaps = list(evidence.repeated_swaps)

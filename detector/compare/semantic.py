@@ -22,6 +22,7 @@ import numpy as np
 
 from detector.compare.passages import ReusedPassage
 from detector.compare.shingle import is_entity
+from detector.compare.similarity import overlap_coefficient
 from detector.text.embedding import StaticEmbedder
 from detector.text.normalize import Document
 from detector.text.wordlists import FUNCTION_WORDS
@@ -134,8 +135,14 @@ class MeaningAlignment:
     def derived(self) -> bool:
         """Whether enough sentences say the same thing for one text to derive from the other:
         the whole text, a passage of at least :data:`MIN_ALIGNED` aligned sentences, or a
-        summary of one text inside the other; and the passage keeps the names and numbers."""
-        floor = SUMMARY_MIN_ENTITIES if self.summary is not None else MEANING_MIN_ENTITIES
+        summary of one text inside the other; and the passage keeps the names and numbers
+        (a whole text's passage is the whole of both texts)."""
+        if self.whole:
+            floor = WHOLE_MEANING_MIN_ENTITIES
+        elif self.summary is not None:
+            floor = SUMMARY_MIN_ENTITIES
+        else:
+            floor = MEANING_MIN_ENTITIES
         return self.aligned and self.entities_kept >= floor
 
     @property
@@ -213,8 +220,7 @@ def _entities_kept(a: Document, b: Document, passage: ReusedPassage) -> float:
     first_b, last_b = passage.b_sentences
     in_a = {t.lower for t in a.tokens if first_a <= t.sentence <= last_a and is_entity(t)}
     in_b = {t.lower for t in b.tokens if first_b <= t.sentence <= last_b and is_entity(t)}
-    fewer = min(len(in_a), len(in_b))
-    return len(in_a & in_b) / fewer if fewer else 0.0
+    return overlap_coefficient(in_a, in_b)
 
 
 def _summary_run(vectors: np.ndarray, other: np.ndarray) -> tuple[int, int, float, float] | None:
