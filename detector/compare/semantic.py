@@ -84,6 +84,16 @@ MEANING_MIN_ENTITIES = 0.6
 #: A summary keeps fewer of them, as a share of its own: on the fit data the PAN summaries
 #: found by meaning keep 0.38 to 1 of theirs, the no_plagiarism pairs read as summaries 0.
 SUMMARY_MIN_ENTITIES = 0.3
+#: A whole text rewritten by meaning keeps at least this share of the names and numbers of
+#: the texts (``entity_overlap``): on the fit data the corpus's independent reports of one
+#: event keep at most 0.72 of them, its human rewrites at least 0.81.
+WHOLE_MEANING_MIN_ENTITIES = 0.75
+
+#: The reuse probability of a pair that only the meaning alignment calls derived: on the
+#: corpus's train and dev pairs and PAN 2013's fit part, such calls were made on 1.0 % of
+#: the derived pairs and 0.2 % of the others, so 0.82 of them are right when derived and
+#: independent pairs are equally common.
+MEANING_SCORE = 0.8
 #: Aligned sentences at most this many sentences apart (in both texts' reading order of
 #: the second) belong to one passage.
 RUN_GAP = 2
@@ -200,8 +210,7 @@ def _passage(a: Document, b: Document, run: list[tuple[int, int, float]]) -> Reu
     b_first, b_last = run[0][1], run[-1][1]
     a_tokens = [t for t in a.tokens if a_first <= t.sentence <= a_last]
     b_tokens = [t for t in b.tokens if b_first <= t.sentence <= b_last]
-    shared = len({t.stem for t in a_tokens} & {t.stem for t in b_tokens})
-    shorter = min(len({t.stem for t in a_tokens}), len({t.stem for t in b_tokens}))
+    stems_a, stems_b = {t.stem for t in a_tokens}, {t.stem for t in b_tokens}
     return ReusedPassage(
         a_sentences=(a_first, a_last),
         b_sentences=(b_first, b_last),
@@ -211,7 +220,7 @@ def _passage(a: Document, b: Document, run: list[tuple[int, int, float]]) -> Reu
         a_words=len(a_tokens),
         b_words=len(b_tokens),
         similarity=float(np.mean([p[2] for p in run])),
-        identity=shared / shorter if shorter else 0.0,
+        identity=overlap_coefficient(stems_a, stems_b),
     )
 
 
@@ -267,11 +276,11 @@ def align_meaning(a: Document, b: Document, embedder: StaticEmbedder) -> Meaning
     doc_a, doc_b = words_a @ vec_a, words_b @ vec_b
     norms = float(np.linalg.norm(doc_a) * np.linalg.norm(doc_b))
     document = float(doc_a @ doc_b) / norms if norms > 0 else 0.0
-    # einsum, not BLAS: for a few dozen rows a threaded GEMM costs more than it saves,
-    # and much more on a busy machine.
     # Page furniture says nothing: shared menus and footers must not line up by meaning.
     vec_a[~_prose(a)] = 0.0
     vec_b[~_prose(b)] = 0.0
+    # einsum, not BLAS: for a few dozen rows a threaded GEMM costs more than it saves,
+    # and much more on a busy machine.
     cos = np.einsum("ik,jk->ij", vec_a, vec_b)
     sentence = 0.5 * (
         float(words_a @ cos.max(axis=1)) / float(words_a.sum())
@@ -310,18 +319,6 @@ def align_meaning(a: Document, b: Document, embedder: StaticEmbedder) -> Meaning
     if not result.passages:
         return result
     return replace(result, entities_kept=_entities_kept(a, b, result.passages[0]))
-
-
-#: A whole text rewritten by meaning keeps at least this share of the names and numbers of
-#: the texts (``entity_overlap``): on the fit data the corpus's independent reports of one
-#: event keep at most 0.72 of them, its human rewrites at least 0.81.
-WHOLE_MEANING_MIN_ENTITIES = 0.75
-
-#: The reuse probability of a pair that only the meaning alignment calls derived: on the
-#: corpus's train and dev pairs and PAN 2013's fit part, such calls were made on 1.0 % of
-#: the derived pairs and 0.2 % of the others, so 0.82 of them are right when derived and
-#: independent pairs are equally common.
-MEANING_SCORE = 0.8
 
 
 def meaning_reasons(
